@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerDbCommands } from './commands/db.js';
+import { runCli } from './run.js';
+
+/**
+ * The `sophia` command. Each command group lives in cli/commands/<group>.ts and registers itself here.
+ * Output meant for people goes to stdout; logs and progress go to stderr.
+ */
+const program = new Command()
+  .name('sophia')
+  .description("Sophia: MCP servers over one unified model of a sales organisation's data")
+  .showHelpAfterError()
+  .version('0.1.0');
+
+registerDbCommands(program);
+
+await runCli(program, process.argv);

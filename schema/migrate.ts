@@ -1,0 +1,50 @@
+import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
+import * as m0001 from './migrations/0001-unified-model.js';
+import { type AnyDb, ensureExtensions } from './table-spec.js';
+
+/** All migrations, in order. Add a new file to schema/migrations/ and list it here. */
+export const migrations: Record<string, Migration> = {
+  '0001-unified-model': m0001,
+};
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+function migrator(db: AnyDb): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function check(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const why = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new MigrationError(`migration ${failed?.migrationName ?? ''} failed: ${why}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Brings the schema to the latest version. Safe to re-run and to run from several processes at once. */
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
+  await ensureExtensions(db);
+  return check(await migrator(db).migrateToLatest());
+}
+
+/** Rolls back every migration (or down to `target`). */
+export async function migrateDown(db: AnyDb, target: string | 'all' = 'all'): Promise<string[]> {
+  const m = migrator(db);
+  if (target === 'all') {
+    return check(await m.migrateTo(NO_MIGRATIONS));
+  }
+  return check(await m.migrateTo(target));
+}
+
+export async function pendingMigrations(db: AnyDb): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/** Creates the tenant if it does not exist (an admin operation, outside row-level security). */
+export async function ensureTenant(db: AnyDb, id: string, name = id): Promise<void> {
+  await sql`insert into tenants (id, name) values (${id}, ${name}) on conflict (id) do nothing`.execute(db);
+}
