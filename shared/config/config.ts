@@ -102,6 +102,38 @@ const envSchema = z.object({
   PINECONE_CONTROLLER_HOST: httpUrl,
   WEAVIATE_URL: httpUrl,
   WEAVIATE_API_KEY: secret,
+  // search and knowledge base (issue 4)
+  SOPHIA_EMBEDDER: optionalText.refine(
+    (s) => s === undefined || ['offline', 'transformers', 'voyage', 'openai'].includes(s),
+    'expected one of offline, transformers, voyage, openai',
+  ),
+  SOPHIA_EMBEDDER_MODEL: optionalText,
+  SOPHIA_EMBEDDER_DIMS: wholeNumber(0, 0, 20_000),
+  SOPHIA_EMBEDDER_POOLING: optionalText.refine(
+    (s) => s === undefined || ['mean', 'cls'].includes(s),
+    'expected mean or cls',
+  ),
+  SOPHIA_EMBEDDER_QUERY_PREFIX: z.string().optional(),
+  SOPHIA_EMBEDDER_DOCUMENT_PREFIX: z.string().optional(),
+  SOPHIA_EMBEDDING_CACHE: optionalText.refine(
+    (s) => s === undefined || ['auto', 'redis', 'memory', 'none'].includes(s),
+    'expected one of auto, redis, memory, none',
+  ),
+  SOPHIA_VECTOR_STORE: optionalText.refine(
+    (s) => s === undefined || ['pgvector', 'pinecone', 'weaviate'].includes(s),
+    'expected one of pgvector, pinecone, weaviate',
+  ),
+  PINECONE_INDEX: optionalText,
+  PINECONE_INDEX_HOST: httpUrl,
+  WEAVIATE_GRPC_URL: optionalText.refine(
+    (s) => s === undefined || /^[a-z0-9.-]+:\d+$/i.test(s) || /^https?:\/\/[^\s]+$/.test(s),
+    'expected host:port or an http(s):// URL',
+  ),
+  SOPHIA_KB_DIRS: list,
+  SOPHIA_KB_GITHUB: list,
+  SOPHIA_KB_DEFAULT: bool(true),
+  SOPHIA_KB_WATCH: bool(true),
+  SOPHIA_KB_CONTEXTUAL: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -142,6 +174,32 @@ export interface SophiaConfig {
     pineconeControllerHost: string | undefined;
     weaviateUrl: string | undefined;
     weaviate: Secret | undefined;
+  };
+  /** Search layer and knowledge base (see the README's search section). */
+  search: {
+    embedder: 'offline' | 'transformers' | 'voyage' | 'openai';
+    /** Model name (hosted) or model folder (transformers). */
+    embedderModel: string | undefined;
+    /** Vector length override; 0 means the model's own. */
+    embedderDims: number;
+    pooling: 'mean' | 'cls' | undefined;
+    queryPrefix: string | undefined;
+    documentPrefix: string | undefined;
+    /** auto: Redis when REDIS_URL is set, else in-process. */
+    cache: 'auto' | 'redis' | 'memory' | 'none';
+    vectorStore: 'pgvector' | 'pinecone' | 'weaviate';
+    pineconeIndex: string | undefined;
+    pineconeIndexHost: string | undefined;
+    weaviateGrpc: string | undefined;
+    /** Extra folders the knowledge-base server indexes. */
+    kbDirs: string[];
+    /** GitHub sources, each owner/repo[/path][@ref]. */
+    kbGithub: string[];
+    /** Index the product's own knowledge-base/ folder. */
+    kbDefault: boolean;
+    kbWatch: boolean;
+    /** Write a model-made context for each chunk (contextual retrieval) when a model is available. */
+    kbContextual: boolean;
   };
 }
 
@@ -198,6 +256,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pineconeControllerHost: e.PINECONE_CONTROLLER_HOST,
       weaviateUrl: e.WEAVIATE_URL,
       weaviate: e.WEAVIATE_API_KEY,
+    },
+    search: {
+      embedder: (e.SOPHIA_EMBEDDER as SophiaConfig['search']['embedder'] | undefined) ?? 'offline',
+      embedderModel: e.SOPHIA_EMBEDDER_MODEL,
+      embedderDims: e.SOPHIA_EMBEDDER_DIMS,
+      pooling: e.SOPHIA_EMBEDDER_POOLING as 'mean' | 'cls' | undefined,
+      queryPrefix: e.SOPHIA_EMBEDDER_QUERY_PREFIX,
+      documentPrefix: e.SOPHIA_EMBEDDER_DOCUMENT_PREFIX,
+      cache: (e.SOPHIA_EMBEDDING_CACHE as SophiaConfig['search']['cache'] | undefined) ?? 'auto',
+      vectorStore: (e.SOPHIA_VECTOR_STORE as SophiaConfig['search']['vectorStore'] | undefined) ?? 'pgvector',
+      pineconeIndex: e.PINECONE_INDEX,
+      pineconeIndexHost: e.PINECONE_INDEX_HOST,
+      weaviateGrpc: e.WEAVIATE_GRPC_URL,
+      kbDirs: e.SOPHIA_KB_DIRS,
+      kbGithub: e.SOPHIA_KB_GITHUB,
+      kbDefault: e.SOPHIA_KB_DEFAULT,
+      kbWatch: e.SOPHIA_KB_WATCH,
+      kbContextual: e.SOPHIA_KB_CONTEXTUAL,
     },
   };
 }
