@@ -26,6 +26,8 @@ export interface SearchRequest {
   candidates?: number;
   /** RRF constant (default 60). */
   rrfK?: number;
+  /** Weight of the vector list in the fusion (default: see `defaultVectorWeight`). */
+  vectorWeight?: number;
   /** Skip snippets (evaluation needs locations only). */
   idsOnly?: boolean;
   signal?: AbortSignal;
@@ -66,6 +68,15 @@ export interface SearchResponse {
 }
 
 export const MAX_QUERY_CHARS = 2000;
+
+/**
+ * The offline embedder is itself lexical (words and word pieces), so its ranking largely repeats BM25's:
+ * in the fusion it counts less (0.3), as a tie-breaker that adds typo and word-form tolerance. A semantic
+ * model (local ONNX or hosted) brings different evidence and counts fully (1.0). Measured in the README.
+ */
+export function defaultVectorWeight(embedder: Pick<Embedder, 'kind'>): number {
+  return embedder.kind === 'offline' ? 0.3 : 1;
+}
 
 export class HybridSearch {
   constructor(
@@ -119,7 +130,7 @@ export class HybridSearch {
     const fused = reciprocalRankFusion(
       [
         { name: 'fts', ids: ftsHits.map((h) => h.chunkId) },
-        { name: 'vector', ids: vecHits.map((h) => h.id) },
+        { name: 'vector', ids: vecHits.map((h) => h.id), weight: req.vectorWeight ?? defaultVectorWeight(this.o.embedder) },
       ],
       req.rrfK ?? 60,
     );
