@@ -81,9 +81,9 @@ export class KnowledgeBase {
         problems: new Map(),
         contextual: this.config.search.kbContextual ? 'on' : 'off (SOPHIA_KB_CONTEXTUAL is not set)',
       };
+      this.#tenants.set(tenant, state);
       state.ready = this.syncAll(tenant, state);
       state.ready.catch(() => undefined);
-      this.#tenants.set(tenant, state);
       s = state;
     }
     return s;
