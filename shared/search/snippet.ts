@@ -37,6 +37,11 @@ export function makeSnippet(content: string, query: string, maxChars = 320): Sni
     if (score > best.score) best = { start, end, score };
     if (found.size === wanted.size && wanted.size > 0) break;
   }
+  // Tighten: drop leading and trailing lines without a query term (keep at least one line).
+  if (wanted.size > 0) {
+    while (best.end - best.start > 1 && lineTerms[best.start]!.size === 0) best.start++;
+    while (best.end - best.start > 1 && lineTerms[best.end - 1]!.size === 0) best.end--;
+  }
   let text = lines.slice(best.start, best.end).join('\n').trim();
   if (text.length > maxChars) text = `${text.slice(0, maxChars - 1).trimEnd()}…`;
   const matched = new Set<string>();
