@@ -408,6 +408,14 @@ export interface KbChunksTable extends Tenanted {
   created_at: CreatedAt;
 }
 
+export interface KbTermsTable extends Tenanted {
+  collection: string;
+  lexeme: string;
+  chunk_id: string;
+  tf: number;
+  dl: number;
+}
+
 export interface EmbeddingsTable extends Tenanted {
   id: Id;
   collection: string;
@@ -485,6 +493,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   kb_documents: KbDocumentsTable;
   kb_chunks: KbChunksTable;
+  kb_terms: KbTermsTable;
   embeddings: EmbeddingsTable;
   health_scores: HealthScoresTable;
   predictions: PredictionsTable;

@@ -603,6 +603,20 @@ export const unifiedModel: Spec = {
     constraints: ['unique (document_id, chunk_index)'],
     indexes: ['(tenant_id, document_id)', 'using gin (tsv)'],
   },
+  kb_terms: {
+    comment:
+      'Full-text postings of kb_chunks (one row per chunk and stemmed word) for BM25 ranking: under row-level security PostgreSQL cannot use the GIN index for @@, but it can use this btree.',
+    columns: {
+      tenant_id: tenant,
+      collection: c('text not null', 'Collection of the chunk (copied from its document).'),
+      lexeme: c('text not null', "Stemmed word, as in the chunk's tsvector (english configuration)."),
+      chunk_id: c('uuid not null references kb_chunks(id) on delete cascade', 'The chunk containing the word.'),
+      tf: c('integer not null', 'How many times the word occurs in the chunk.'),
+      dl: c('integer not null', 'Length of the chunk (its token_count), for BM25 length normalisation.'),
+    },
+    constraints: ['primary key (tenant_id, collection, lexeme, chunk_id)'],
+    indexes: ['(chunk_id)'],
+  },
   embeddings: {
     comment: 'Vectors for search, per collection and model (pgvector where installed, real[] otherwise).',
     columns: {

@@ -6,15 +6,16 @@ import { normalizePrefix, type SearchFilter } from './search-filter.js';
  * PostgreSQL full-text ranking over kb_chunks (the GIN-indexed `tsv`), the same SQL on PGlite and PostgreSQL.
  *
  * A natural-language query matches chunks containing ANY of its stemmed words (an OR query) and is ranked
- * by Okapi BM25 (k1 1.2, b 0.75) computed in SQL: term frequencies come from each matching chunk's tsvector
- * positions (only the query's lexemes are kept: `ts_filter(setweight(tsv, 'A', lexemes), '{a}')`), document
- * frequencies from the matching chunks themselves, N and the average length (token_count) from the
- * searched collections. Queries in web-search syntax (a quoted phrase or OR) run as `websearch_to_tsquery`
+ * by Okapi BM25 (k1 1.2, b 0.75) computed in SQL from the postings table kb_terms (term frequency and chunk
+ * length per chunk and stemmed word, written from the chunk's tsvector at indexing): document frequencies
+ * are counted from the postings of the query's words, N and the average length from the searched chunks.
+ * Queries in web-search syntax (a quoted phrase or OR) run against the tsvector with `websearch_to_tsquery`
  * instead, ranked by `ts_rank_cd`.
  *
- * Under row-level security PostgreSQL will not use the GIN index for `@@` (the operator is not leakproof),
- * so each search reads the tenant's chunks of the searched collections: cost grows linearly with them
- * (measured in bench/search-bench.ts).
+ * Why a postings table: under row-level security PostgreSQL will not use the GIN index for `@@` (the
+ * operator is not leakproof), so a tsvector search reads every chunk of the tenant. Text equality is
+ * leakproof, so the btree on kb_terms (tenant, collection, lexeme) is used and a search reads only the
+ * postings of its words (measured in bench/search-bench.ts).
  */
 export interface FullTextHit {
   chunkId: string;
@@ -60,30 +61,51 @@ export async function fullTextSearch(trx: Transaction<Database>, o: FullTextOpti
     select tsvector_to_array(to_tsvector('english', ${o.query})) as l`.execute(trx);
   const lexemes = (lex[0]?.l ?? []).slice(0, 64);
   if (lexemes.length === 0) return [];
-  // The OR query: each lexeme as a quoted tsquery operand (backslashes and quotes escaped).
-  const orQuery = lexemes.map((l) => `'${l.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(' | ');
-  const len = sql`greatest(coalesce(c.token_count, 1), 1)::float8`;
+  const hasFilter = !!(o.filter?.paths?.length || normalizePrefix(o.filter?.pathPrefix) || o.filter?.tags?.length);
+  const inFilter = hasFilter
+    ? sql`and t.chunk_id in (select c.id from kb_chunks c join kb_documents d on d.id = c.document_id where ${where})`
+    : sql``;
+  const totals = await collectionTotals(trx, where, hasFilter ? JSON.stringify([o.collections, o.filter]) : JSON.stringify(o.collections));
+  if (totals.n === 0) return [];
   const { rows } = await sql<{ id: string; score: number }>`
-    with cand as materialized (
-      select c.id, ${len} as len, ts_filter(setweight(c.tsv, 'A', ${lexemes}::text[]), '{a}') as qv
-      from kb_chunks c join kb_documents d on d.id = c.document_id
-      where ${where} and c.tsv @@ ${orQuery}::tsquery
+    with post as materialized (
+      select t.lexeme, t.chunk_id, t.tf::float8 as tf, t.dl::float8 as dl
+      from kb_terms t
+      where t.collection in (${sql.join(o.collections)}) and t.lexeme = any(${lexemes}::text[]) ${inFilter}
     ),
-    tf as materialized (
-      select cand.id, cand.len, u.lexeme, coalesce(array_length(u.positions, 1), 1)::float8 as tf
-      from cand, unnest(cand.qv) u
-    ),
-    df as materialized (select lexeme, count(*)::float8 as df from tf group by lexeme),
-    totals as materialized (
-      select count(*)::float8 as n, coalesce(avg(${len}), 1)::float8 as avglen
-      from kb_chunks c join kb_documents d on d.id = c.document_id where ${where}
-    )
-    select tf.id,
-      sum(ln(1 + (t.n - df.df + 0.5) / (df.df + 0.5)) * tf.tf * ${sql.lit(K1 + 1)}::float8
-          / (tf.tf + ${sql.lit(K1)}::float8 * (1 - ${sql.lit(B)}::float8 + ${sql.lit(B)}::float8 * tf.len / t.avglen))) as score
-    from tf join df on df.lexeme = tf.lexeme cross join totals t
-    group by tf.id
-    order by score desc, tf.id
+    df as (select lexeme, count(*)::float8 as df from post group by lexeme)
+    select post.chunk_id as id,
+      sum(ln(1 + (${totals.n}::float8 - df.df + 0.5) / (df.df + 0.5)) * post.tf * ${sql.lit(K1 + 1)}::float8
+          / (post.tf + ${sql.lit(K1)}::float8 * (1 - ${sql.lit(B)}::float8 + ${sql.lit(B)}::float8 * post.dl / ${totals.avgdl}::float8))) as score
+    from post join df on df.lexeme = post.lexeme
+    group by post.chunk_id
+    order by score desc, post.chunk_id
     limit ${o.limit}`.execute(trx);
   return rows.map((r) => ({ chunkId: r.id, score: Number(r.score) }));
+}
+
+/**
+ * N and the average chunk length of the searched chunks, for BM25. Cached for a few seconds per tenant
+ * and scope (a count over every chunk would otherwise cost as much as the search); writes made through
+ * this process clear the cache at once (`invalidateTotals`), other processes' writes within TOTALS_TTL_MS.
+ */
+const TOTALS_TTL_MS = 5000;
+const totalsCache = new Map<string, { at: number; n: number; avgdl: number }>();
+
+export function invalidateTotals(): void {
+  totalsCache.clear();
+}
+
+async function collectionTotals(trx: Transaction<Database>, where: ReturnType<typeof sql>, scope: string) {
+  const { rows: who } = await sql<{ t: string }>`select current_setting('sophia.tenant', true) as t`.execute(trx);
+  const key = `${who[0]?.t ?? ''}|${scope}`;
+  const hit = totalsCache.get(key);
+  if (hit && Date.now() - hit.at < TOTALS_TTL_MS) return hit;
+  const { rows } = await sql<{ n: string; avgdl: number | null }>`
+    select count(*) as n, avg(greatest(coalesce(c.token_count, 1), 1))::float8 as avgdl
+    from kb_chunks c join kb_documents d on d.id = c.document_id where ${where}`.execute(trx);
+  const v = { at: Date.now(), n: Number(rows[0]?.n ?? 0), avgdl: Number(rows[0]?.avgdl ?? 1) || 1 };
+  if (totalsCache.size > 1000) totalsCache.clear();
+  totalsCache.set(key, v);
+  return v;
 }

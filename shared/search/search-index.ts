@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { checkCollections } from './collections.js';
 import type { Embedder } from './embedder/embedder.js';
 import { ancestors } from './search-filter.js';
+import { invalidateTotals } from './full-text.js';
 import type { VectorRecord, VectorStore } from './vector-store/vector-store.js';
 
 /**
@@ -232,8 +233,14 @@ export class SearchIndex {
           .execute();
         inserted.sort((a, b) => a.chunk_index - b.chunk_index).forEach((r) => chunkIds.push(r.id));
       }
+      // BM25 postings from the chunks' own tsvectors (same stemming as the full-text column).
+      await sql`insert into kb_terms (tenant_id, collection, lexeme, chunk_id, tf, dl)
+        select c.tenant_id, ${doc.collection}, u.lexeme, c.id, coalesce(array_length(u.positions, 1), 1),
+               greatest(coalesce(c.token_count, 1), 1)
+        from kb_chunks c, unnest(c.tsv) u
+        where c.document_id = ${row.id}`.execute(trx);
       return { documentId: row.id, chunkIds, oldIds: old.map((o) => o.id) };
-    });
+    }).finally(invalidateTotals);
   }
 
   /** Removes a document, its chunks and their vectors. Returns whether it existed. */
@@ -251,6 +258,7 @@ export class SearchIndex {
       await trx.deleteFrom('kb_documents').where('id', '=', doc.id).execute();
       return chunks.map((c) => c.id);
     });
+    invalidateTotals();
     if (!removed) return false;
     if (removed.length) await this.#o.store.delete(collection, removed);
     return true;
@@ -262,6 +270,7 @@ export class SearchIndex {
     await this.#o.database.withTenant(this.#o.tenant, (trx) =>
       trx.deleteFrom('kb_documents').where('collection', '=', collection).execute(),
     );
+    invalidateTotals();
     await this.#o.store.deleteNamespace(collection);
   }
 

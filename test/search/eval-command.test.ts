@@ -45,7 +45,8 @@ describe.each(testEngines())('sophia kb eval on %s', (engine) => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/indexed 30 documents \(30 chunks\)/);
-    const rows = Object.fromEntries(
+    type Row = { queries: number; ndcg: number; recall: number; p50: number; p95: number };
+    const rows: Record<string, Row> = Object.fromEntries(
       r.stdout
         .split('\n')
         .map((l) => l.trim().split(/\s+/))
