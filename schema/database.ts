@@ -429,6 +429,13 @@ export interface EmbeddingsTable extends Tenanted {
   updated_at: UpdatedAt;
 }
 
+export interface EmbeddingVersionsTable extends Tenanted {
+  collection: string;
+  model: string;
+  version: ColumnType<string, string | number | undefined, string | number>;
+  updated_at: UpdatedAt;
+}
+
 export interface HealthScoresTable extends Tenanted {
   id: Id;
   account_id: string;
@@ -495,6 +502,7 @@ export interface Database {
   kb_chunks: KbChunksTable;
   kb_terms: KbTermsTable;
   embeddings: EmbeddingsTable;
+  embedding_versions: EmbeddingVersionsTable;
   health_scores: HealthScoresTable;
   predictions: PredictionsTable;
   audit_log: AuditLogTable;

@@ -635,6 +635,18 @@ export const unifiedModel: Spec = {
     constraints: ['unique (tenant_id, collection, model, item_id)'],
     indexes: ['(tenant_id, collection, model)'],
   },
+  embedding_versions: {
+    comment:
+      'A counter per tenant, collection and model, bumped in the same transaction as every change to its embeddings: lets a process that keeps vectors in memory (exact search without pgvector) know cheaply whether they changed.',
+    columns: {
+      tenant_id: tenant,
+      collection: c('text not null', 'Collection (namespace).'),
+      model: c('text not null', 'Embedding model.'),
+      version: c('bigint not null default 1', 'Increases with every write to these embeddings.'),
+      updated_at: updatedAt,
+    },
+    constraints: ['primary key (tenant_id, collection, model)'],
+  },
   health_scores: {
     comment: 'Account health scores over time, with the components that produced them.',
     columns: {

@@ -27,6 +27,8 @@ export interface FullTextOptions {
   collections: string[];
   filter?: SearchFilter | undefined;
   limit: number;
+  /** The tenant the transaction is scoped to (keys the BM25 totals cache). */
+  tenant?: string;
 }
 
 const K1 = 1.2;
@@ -57,6 +59,7 @@ export async function fullTextSearch(trx: Transaction<Database>, o: FullTextOpti
       order by score desc, c.id limit ${o.limit}`.execute(trx);
     return rows.map((r) => ({ chunkId: r.id, score: Number(r.score) }));
   }
+  // The query's stemmed words first (one round trip): passed as a parameter, the planner uses the btree.
   const { rows: lex } = await sql<{ l: string[] }>`
     select tsvector_to_array(to_tsvector('english', ${o.query})) as l`.execute(trx);
   const lexemes = (lex[0]?.l ?? []).slice(0, 64);
@@ -65,7 +68,11 @@ export async function fullTextSearch(trx: Transaction<Database>, o: FullTextOpti
   const inFilter = hasFilter
     ? sql`and t.chunk_id in (select c.id from kb_chunks c join kb_documents d on d.id = c.document_id where ${where})`
     : sql``;
-  const totals = await collectionTotals(trx, where, hasFilter ? JSON.stringify([o.collections, o.filter]) : JSON.stringify(o.collections));
+  const totals = await collectionTotals(
+    trx,
+    where,
+    `${o.tenant ?? ''}|${hasFilter ? JSON.stringify([o.collections, o.filter]) : JSON.stringify(o.collections)}`,
+  );
   if (totals.n === 0) return [];
   const { rows } = await sql<{ id: string; score: number }>`
     with post as materialized (
@@ -96,9 +103,7 @@ export function invalidateTotals(): void {
   totalsCache.clear();
 }
 
-async function collectionTotals(trx: Transaction<Database>, where: ReturnType<typeof sql>, scope: string) {
-  const { rows: who } = await sql<{ t: string }>`select current_setting('sophia.tenant', true) as t`.execute(trx);
-  const key = `${who[0]?.t ?? ''}|${scope}`;
+async function collectionTotals(trx: Transaction<Database>, where: ReturnType<typeof sql>, key: string) {
   const hit = totalsCache.get(key);
   if (hit && Date.now() - hit.at < TOTALS_TTL_MS) return hit;
   const { rows } = await sql<{ n: string; avgdl: number | null }>`

@@ -103,7 +103,7 @@ export class HybridSearch {
       const t = performance.now();
       const hits = await this.o.database.withTenant(
         this.o.tenant,
-        (trx) => fullTextSearch(trx, { query, collections, filter: req.filter, limit: candidates }),
+        (trx) => fullTextSearch(trx, { query, collections, filter: req.filter, limit: candidates, tenant: this.o.tenant }),
         { readOnly: true },
       );
       ftsMs = performance.now() - t;

@@ -47,6 +47,8 @@ interface ScanEntry {
   namespaces: string[];
   metadata: Metadata[];
   vectors: Float32Array;
+  /** Euclidean norm of each vector (computed once at load). */
+  norms: Float32Array;
 }
 
 const MAX_BATCH = 500;
@@ -73,8 +75,14 @@ export class PgVectorStore implements VectorStore {
     this.#logger = options.logger;
     this.#scanCache = new LRUCache<string, ScanEntry>({
       maxSize: (options.scanCacheMegabytes ?? 512) * 1024 * 1024,
-      sizeCalculation: (e) => e.vectors.byteLength + e.ids.length * 200 + 1,
+      sizeCalculation: (e) => e.vectors.byteLength + e.norms.byteLength + e.ids.length * 200 + 1,
     });
+  }
+
+  /** Bumps the namespace's version in the writing transaction (readers compare it to their cached copy). */
+  async #bump(trx: Transaction<Database>, namespace: string): Promise<void> {
+    await sql`insert into embedding_versions (tenant_id, collection, model) values (${this.#tenant}, ${namespace}, ${this.#model})
+      on conflict (tenant_id, collection, model) do update set version = embedding_versions.version + 1, updated_at = now()`.execute(trx);
   }
 
   async describe(): Promise<VectorStoreInfo> {
@@ -117,6 +125,7 @@ export class PgVectorStore implements VectorStore {
           set embedding = excluded.embedding, dims = excluded.dims, metadata = excluded.metadata, updated_at = clock_timestamp()`.execute(
           trx,
         );
+        await this.#bump(trx, namespace);
       });
     }
   }
@@ -125,22 +134,24 @@ export class PgVectorStore implements VectorStore {
     checkNamespace(namespace);
     for (let i = 0; i < ids.length; i += MAX_BATCH) {
       const batch = ids.slice(i, i + MAX_BATCH);
-      await this.#db.withTenant(this.#tenant, (trx) =>
-        trx
+      await this.#db.withTenant(this.#tenant, async (trx) => {
+        await trx
           .deleteFrom('embeddings')
           .where('collection', '=', namespace)
           .where('model', '=', this.#model)
           .where('item_id', 'in', batch)
-          .execute(),
-      );
+          .execute();
+        await this.#bump(trx, namespace);
+      });
     }
   }
 
   async deleteNamespace(namespace: string): Promise<void> {
     checkNamespace(namespace);
-    await this.#db.withTenant(this.#tenant, (trx) =>
-      trx.deleteFrom('embeddings').where('collection', '=', namespace).where('model', '=', this.#model).execute(),
-    );
+    await this.#db.withTenant(this.#tenant, async (trx) => {
+      await trx.deleteFrom('embeddings').where('collection', '=', namespace).where('model', '=', this.#model).execute();
+      await this.#bump(trx, namespace);
+    });
   }
 
   async count(namespace: string): Promise<number> {
@@ -271,14 +282,11 @@ export class PgVectorStore implements VectorStore {
         const md = entry.metadata[i]!;
         if (filter && !matches(filter, md)) continue;
         let dot = 0;
-        let vn = 0;
         const off = i * dims;
-        for (let j = 0; j < dims; j++) {
-          const x = entry.vectors[off + j]!;
-          dot += x * qv[j]!;
-          vn += x * x;
-        }
-        const score = vn === 0 ? 0 : dot / (Math.sqrt(vn) * qn);
+        const v = entry.vectors;
+        for (let j = 0; j < dims; j++) dot += v[off + j]! * qv[j]!;
+        const vn = entry.norms[i]!;
+        const score = vn === 0 ? 0 : dot / (vn * qn);
         if (best.length < q.topK || score > best[best.length - 1]!.score) {
           best.push({ id: entry.ids[i]!, namespace: ns, score, metadata: md });
           best.sort((a, b) => b.score - a.score);
@@ -294,23 +302,29 @@ export class PgVectorStore implements VectorStore {
     return this.#db.withTenant(
       this.#tenant,
       async (trx) => {
-        const { rows: v } = await sql<{ n: string; m: Date | null; h: string | null }>`
-          select count(*) as n, max(updated_at) as m, sum(hashtext(item_id))::text as h
-          from embeddings where collection = ${namespace} and model = ${this.#model}`.execute(trx);
-        const version = `${v[0]?.n}|${v[0]?.m?.toISOString() ?? ''}|${v[0]?.h ?? ''}`;
+        const { rows: v } = await sql<{ version: string }>`
+          select version from embedding_versions where collection = ${namespace} and model = ${this.#model}`.execute(trx);
+        const version = v[0]?.version ?? '0';
         const cached = this.#scanCache.get(key);
         if (cached && cached.version === version) return cached;
         const { rows } = await sql<{ item_id: string; embedding: number[]; metadata: Metadata | null }>`
           select item_id, embedding, metadata from embeddings
           where collection = ${namespace} and model = ${this.#model} and dims = ${this.dims}`.execute(trx);
         const vectors = new Float32Array(rows.length * this.dims);
-        rows.forEach((r, i) => vectors.set(r.embedding, i * this.dims));
+        const norms = new Float32Array(rows.length);
+        rows.forEach((r, i) => {
+          vectors.set(r.embedding, i * this.dims);
+          let s = 0;
+          for (const x of r.embedding) s += x * x;
+          norms[i] = Math.sqrt(s);
+        });
         const entry: ScanEntry = {
           version,
           ids: rows.map((r) => r.item_id),
           namespaces: rows.map(() => namespace),
           metadata: rows.map((r) => r.metadata ?? {}),
           vectors,
+          norms,
         };
         this.#scanCache.set(key, entry);
         return entry;
