@@ -65,7 +65,7 @@ function corpusSentences(): string[] {
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function makeDocuments(n: number): DocumentInput[] {
@@ -138,7 +138,12 @@ async function bench(engine: 'embedded' | 'postgres') {
     await migrateToLatest(database.db);
     await ensureTenant(database.db, TENANT);
     const f = await database.features();
-    const config = loadConfig({ DATABASE_URL: url, SOPHIA_HOME: home, SOPHIA_TENANT: TENANT, SOPHIA_EMBEDDING_CACHE: 'memory' });
+    const config = loadConfig({
+      DATABASE_URL: url,
+      SOPHIA_HOME: home,
+      SOPHIA_TENANT: TENANT,
+      SOPHIA_EMBEDDING_CACHE: 'memory',
+    });
     const service = new SearchService({ config, database, logger });
     const t = service.forTenant(TENANT);
     const docs = makeDocuments(CHUNKS);
@@ -172,13 +177,17 @@ async function bench(engine: 'embedded' | 'postgres') {
     const qs = queries(QUERIES);
     const results: Array<{ mode: string; p50: number; p95: number; serverP50: number; hitRate: number }> = [];
     for (const mode of ['fts', 'vector', 'hybrid'] as const) {
-      for (const q of qs.slice(0, 20)) await client.callTool({ name: 'search_knowledge', arguments: { query: q, mode } });
+      for (const q of qs.slice(0, 20))
+        await client.callTool({ name: 'search_knowledge', arguments: { query: q, mode } });
       const lat: number[] = [];
       const server: number[] = [];
       let withHits = 0;
       for (const q of qs) {
         const s = performance.now();
-        const r = (await client.callTool({ name: 'search_knowledge', arguments: { query: q, mode, limit: 5 } })) as {
+        const r = (await client.callTool({
+          name: 'search_knowledge',
+          arguments: { query: q, mode, limit: 5 },
+        })) as {
           isError?: boolean;
           content: Array<{ text: string }>;
           structuredContent?: { hits: unknown[]; retrieval: { ms: number } };
@@ -188,12 +197,21 @@ async function bench(engine: 'embedded' | 'postgres') {
         server.push(r.structuredContent!.retrieval.ms);
         if (r.structuredContent!.hits.length) withHits++;
       }
-      results.push({ mode, p50: percentile(lat, 50), p95: percentile(lat, 95), serverP50: percentile(server, 50), hitRate: withHits / qs.length });
+      results.push({
+        mode,
+        p50: percentile(lat, 50),
+        p95: percentile(lat, 95),
+        serverP50: percentile(server, 50),
+        hitRate: withHits / qs.length,
+      });
     }
     await client.close();
-    const label = engine === 'embedded' ? `embedded PGlite ${f.serverVersion}` : `PostgreSQL ${f.serverVersion}`;
+    const label =
+      engine === 'embedded' ? `embedded PGlite ${f.serverVersion}` : `PostgreSQL ${f.serverVersion}`;
     process.stdout.write(`\n${label}; ${storeNote}\n`);
-    process.stdout.write(`indexed ${CHUNKS} chunks (${docs.length} documents) in ${indexSeconds.toFixed(1)} s = ${(CHUNKS / indexSeconds).toFixed(0)} chunks/s\n`);
+    process.stdout.write(
+      `indexed ${CHUNKS} chunks (${docs.length} documents) in ${indexSeconds.toFixed(1)} s = ${(CHUNKS / indexSeconds).toFixed(0)} chunks/s\n`,
+    );
     process.stdout.write(`mode     p50 ms   p95 ms   (server-side p50 ms)   queries with hits\n`);
     for (const r of results)
       process.stdout.write(
@@ -206,5 +224,7 @@ async function bench(engine: 'embedded' | 'postgres') {
   }
 }
 
-process.stdout.write(`search benchmark: ${CHUNKS} chunks, ${QUERIES} queries per mode, through the knowledge-base MCP server over stdio\n`);
+process.stdout.write(
+  `search benchmark: ${CHUNKS} chunks, ${QUERIES} queries per mode, through the knowledge-base MCP server over stdio\n`,
+);
 for (const engine of values.engines!.split(',') as Array<'embedded' | 'postgres'>) await bench(engine);

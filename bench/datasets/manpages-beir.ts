@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 function stripRoff(src: string): string {
   return src
     .split('\n')
-    .filter((l) => !l.startsWith('.\\"') && !l.startsWith("'\\\""))
+    .filter((l) => !l.startsWith('.\\"') && !l.startsWith('\'\\"'))
     .map((l) => (l.startsWith('.') ? l.replace(/^\.[A-Za-z]+\s*/, '') : l))
     .join('\n')
     .replace(/\\f[BIRP]|\\f\(..|\\f\[[^\]]*\]/g, '')
@@ -76,7 +76,8 @@ for (const section of ['man1', 'man8']) {
   }
 }
 const byDescription = new Map<string, number>();
-for (const p of pages) byDescription.set(p.description.toLowerCase(), (byDescription.get(p.description.toLowerCase()) ?? 0) + 1);
+for (const p of pages)
+  byDescription.set(p.description.toLowerCase(), (byDescription.get(p.description.toLowerCase()) ?? 0) + 1);
 const kept = pages.filter((p) => byDescription.get(p.description.toLowerCase()) === 1).slice(0, limit);
 
 mkdirSync(join(out, 'qrels'), { recursive: true });

@@ -13,7 +13,8 @@ const RETRIEVERS = ['fts', 'vector', 'hybrid', 'bm25'] as const;
 function wholeNumber(name: string, min: number, max: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}`);
     return n;
   };
 }
@@ -27,50 +28,63 @@ export function registerKbCommands(program: Command): void {
     .option('--retriever <name>', `${RETRIEVERS.join(', ')} or all`, 'hybrid')
     .option('--k <n>', 'cut-off for nDCG', wholeNumber('--k', 1, 100), 10)
     .option('--split <name>', 'qrels split', 'test')
-    .option('--max-queries <n>', 'evaluate at most this many queries', wholeNumber('--max-queries', 1, 1_000_000))
+    .option(
+      '--max-queries <n>',
+      'evaluate at most this many queries',
+      wholeNumber('--max-queries', 1, 1_000_000),
+    )
     .option('--no-baseline', 'do not add the BM25 baseline')
-    .action(async (opts: { beir: string; retriever: string; k: number; split: string; maxQueries?: number; baseline: boolean }) => {
-      const wanted = opts.retriever === 'all' ? [...RETRIEVERS] : [opts.retriever];
-      for (const r of wanted)
-        if (!(RETRIEVERS as readonly string[]).includes(r))
-          throw new Error(`unknown retriever '${r}': use ${RETRIEVERS.join(', ')} or all`);
-      const retrievers = [...new Set([...(opts.baseline ? ['bm25'] : []), ...wanted])] as EvalRetriever[];
-      const dataset = loadBeir(opts.beir, opts.split);
-      await withDatabase(async (database, config) => {
-        const logger = createLogger('kb-eval');
-        await ensureTenant(database.db, config.tenant);
-        const service = new SearchService({ config, database, logger });
-        try {
-          const t = service.forTenant(config.tenant);
-          const info = await t.store.describe();
-          process.stderr.write(
-            `dataset: ${dataset.corpus.length} documents, ${dataset.queries.length} queries; embedder ${t.embedder.id}; ${info.note}\n`,
-          );
-          const report = await runEval({
-            dataset,
-            retrievers,
-            k: opts.k,
-            index: t.index,
-            search: t.search,
-            ...(opts.maxQueries ? { maxQueries: opts.maxQueries } : {}),
-            progress: (m) => process.stderr.write(`${m}\n`),
-          });
-          const lines = [
-            `indexed ${report.documents} documents (${report.chunks} chunks) in ${report.indexSeconds.toFixed(1)} s`,
-            `retriever  queries  nDCG@${report.k}  recall@100  p50 ms  p95 ms`,
-            ...report.results.map(
-              (r) =>
-                `${r.retriever.padEnd(9)}  ${String(r.queries).padStart(7)}  ${r.ndcg.toFixed(4).padStart(7)}  ${r.recall100
-                  .toFixed(4)
-                  .padStart(10)}  ${r.p50Ms.toFixed(1).padStart(6)}  ${r.p95Ms.toFixed(1).padStart(6)}`,
-            ),
-          ];
-          process.stdout.write(`${lines.join('\n')}\n`);
-        } finally {
-          await service.close();
-        }
-      });
-    });
+    .action(
+      async (opts: {
+        beir: string;
+        retriever: string;
+        k: number;
+        split: string;
+        maxQueries?: number;
+        baseline: boolean;
+      }) => {
+        const wanted = opts.retriever === 'all' ? [...RETRIEVERS] : [opts.retriever];
+        for (const r of wanted)
+          if (!(RETRIEVERS as readonly string[]).includes(r))
+            throw new Error(`unknown retriever '${r}': use ${RETRIEVERS.join(', ')} or all`);
+        const retrievers = [...new Set([...(opts.baseline ? ['bm25'] : []), ...wanted])] as EvalRetriever[];
+        const dataset = loadBeir(opts.beir, opts.split);
+        await withDatabase(async (database, config) => {
+          const logger = createLogger('kb-eval');
+          await ensureTenant(database.db, config.tenant);
+          const service = new SearchService({ config, database, logger });
+          try {
+            const t = service.forTenant(config.tenant);
+            const info = await t.store.describe();
+            process.stderr.write(
+              `dataset: ${dataset.corpus.length} documents, ${dataset.queries.length} queries; embedder ${t.embedder.id}; ${info.note}\n`,
+            );
+            const report = await runEval({
+              dataset,
+              retrievers,
+              k: opts.k,
+              index: t.index,
+              search: t.search,
+              ...(opts.maxQueries ? { maxQueries: opts.maxQueries } : {}),
+              progress: (m) => process.stderr.write(`${m}\n`),
+            });
+            const lines = [
+              `indexed ${report.documents} documents (${report.chunks} chunks) in ${report.indexSeconds.toFixed(1)} s`,
+              `retriever  queries  nDCG@${report.k}  recall@100  p50 ms  p95 ms`,
+              ...report.results.map(
+                (r) =>
+                  `${r.retriever.padEnd(9)}  ${String(r.queries).padStart(7)}  ${r.ndcg.toFixed(4).padStart(7)}  ${r.recall100
+                    .toFixed(4)
+                    .padStart(10)}  ${r.p50Ms.toFixed(1).padStart(6)}  ${r.p95Ms.toFixed(1).padStart(6)}`,
+              ),
+            ];
+            process.stdout.write(`${lines.join('\n')}\n`);
+          } finally {
+            await service.close();
+          }
+        });
+      },
+    );
 
   kb.command('search')
     .description('Search the indexed collections from the command line')
@@ -79,7 +93,8 @@ export function registerKbCommands(program: Command): void {
     .option('--mode <mode>', 'hybrid, fts or vector', 'hybrid')
     .option('--limit <n>', 'results', wholeNumber('--limit', 1, 50), 5)
     .action(async (words: string[], opts: { collection: string[]; mode: string; limit: number }) => {
-      if (!['hybrid', 'fts', 'vector'].includes(opts.mode)) throw new Error(`unknown mode '${opts.mode}': use hybrid, fts or vector`);
+      if (!['hybrid', 'fts', 'vector'].includes(opts.mode))
+        throw new Error(`unknown mode '${opts.mode}': use hybrid, fts or vector`);
       await withDatabase(async (database, config) => {
         const service = new SearchService({ config, database, logger: createLogger('kb-search') });
         try {

@@ -610,7 +610,10 @@ export const unifiedModel: Spec = {
       tenant_id: tenant,
       collection: c('text not null', 'Collection of the chunk (copied from its document).'),
       lexeme: c('text not null', "Stemmed word, as in the chunk's tsvector (english configuration)."),
-      chunk_id: c('uuid not null references kb_chunks(id) on delete cascade', 'The chunk containing the word.'),
+      chunk_id: c(
+        'uuid not null references kb_chunks(id) on delete cascade',
+        'The chunk containing the word.',
+      ),
       tf: c('integer not null', 'How many times the word occurs in the chunk.'),
       dl: c('integer not null', 'Length of the chunk (its token_count), for BM25 length normalisation.'),
     },

@@ -13,7 +13,8 @@ export const COLLECTIONS = [
 export type CollectionName = (typeof COLLECTIONS)[number];
 
 export const COLLECTION_DESCRIPTIONS: Record<CollectionName, string> = {
-  knowledge_base: "Sophia's own documents and configured folders/repositories (guides, compliance, data model)",
+  knowledge_base:
+    "Sophia's own documents and configured folders/repositories (guides, compliance, data model)",
   call_content: 'Call transcripts, chunked by conversation turns',
   apartment_industry_insights: 'Property-management and apartment-industry material',
   sales_techniques: 'Objection handling, discovery and closing patterns',

@@ -53,7 +53,11 @@ export async function listDocuments(trx: Transaction<Database>, o: ListOptions):
       'd.source_uri',
       'd.updated_at',
       'd.indexed_at',
-      eb.selectFrom('kb_chunks as c').whereRef('c.document_id', '=', 'd.id').select(eb.fn.countAll<string>().as('n')).as('chunks'),
+      eb
+        .selectFrom('kb_chunks as c')
+        .whereRef('c.document_id', '=', 'd.id')
+        .select(eb.fn.countAll<string>().as('n'))
+        .as('chunks'),
     ])
     .orderBy('d.collection')
     .orderBy('d.path')

@@ -64,7 +64,11 @@ export async function fullTextSearch(trx: Transaction<Database>, o: FullTextOpti
     select tsvector_to_array(to_tsvector('english', ${o.query})) as l`.execute(trx);
   const lexemes = (lex[0]?.l ?? []).slice(0, 64);
   if (lexemes.length === 0) return [];
-  const hasFilter = !!(o.filter?.paths?.length || normalizePrefix(o.filter?.pathPrefix) || o.filter?.tags?.length);
+  const hasFilter = !!(
+    o.filter?.paths?.length ||
+    normalizePrefix(o.filter?.pathPrefix) ||
+    o.filter?.tags?.length
+  );
   const inFilter = hasFilter
     ? sql`and t.chunk_id in (select c.id from kb_chunks c join kb_documents d on d.id = c.document_id where ${where})`
     : sql``;

@@ -103,7 +103,14 @@ export class HybridSearch {
       const t = performance.now();
       const hits = await this.o.database.withTenant(
         this.o.tenant,
-        (trx) => fullTextSearch(trx, { query, collections, filter: req.filter, limit: candidates, tenant: this.o.tenant }),
+        (trx) =>
+          fullTextSearch(trx, {
+            query,
+            collections,
+            filter: req.filter,
+            limit: candidates,
+            tenant: this.o.tenant,
+          }),
         { readOnly: true },
       );
       ftsMs = performance.now() - t;
@@ -130,7 +137,11 @@ export class HybridSearch {
     const fused = reciprocalRankFusion(
       [
         { name: 'fts', ids: ftsHits.map((h) => h.chunkId) },
-        { name: 'vector', ids: vecHits.map((h) => h.id), weight: req.vectorWeight ?? defaultVectorWeight(this.o.embedder) },
+        {
+          name: 'vector',
+          ids: vecHits.map((h) => h.id),
+          weight: req.vectorWeight ?? defaultVectorWeight(this.o.embedder),
+        },
       ],
       req.rrfK ?? 60,
     );

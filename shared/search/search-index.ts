@@ -90,7 +90,12 @@ export class SearchIndex {
           .executeTakeFirst(),
       { readOnly: true },
     );
-    return !!row && row.content_hash === contentHash && row.indexed_at !== null && row.embedder === this.#o.embedder.id;
+    return (
+      !!row &&
+      row.content_hash === contentHash &&
+      row.indexed_at !== null &&
+      row.embedder === this.#o.embedder.id
+    );
   }
 
   async upsertDocument(doc: DocumentInput, signal?: AbortSignal): Promise<IndexResult> {
@@ -102,16 +107,27 @@ export class SearchIndex {
   async upsertDocuments(docs: DocumentInput[], signal?: AbortSignal): Promise<IndexResult[]> {
     checkCollections(docs.map((d) => d.collection));
     const results: IndexResult[] = [];
-    const pending: Array<{ doc: DocumentInput; documentId: string; chunkIds: string[]; oldIds: string[] }> = [];
+    const pending: Array<{ doc: DocumentInput; documentId: string; chunkIds: string[]; oldIds: string[] }> =
+      [];
     for (const doc of docs) {
       if (await this.isCurrent(doc.collection, doc.path, doc.contentHash)) {
         const id = await this.#documentId(doc.collection, doc.path);
-        results.push({ path: doc.path, status: 'unchanged', documentId: id ?? '', chunks: doc.chunks.length });
+        results.push({
+          path: doc.path,
+          status: 'unchanged',
+          documentId: id ?? '',
+          chunks: doc.chunks.length,
+        });
         continue;
       }
       const written = await this.#writeRows(doc);
       pending.push({ doc, ...written });
-      results.push({ path: doc.path, status: 'indexed', documentId: written.documentId, chunks: doc.chunks.length });
+      results.push({
+        path: doc.path,
+        status: 'indexed',
+        documentId: written.documentId,
+        chunks: doc.chunks.length,
+      });
     }
     if (pending.length === 0) return results;
 
@@ -177,26 +193,18 @@ export class SearchIndex {
     return row?.id;
   }
 
-  async #writeRows(doc: DocumentInput): Promise<{ documentId: string; chunkIds: string[]; oldIds: string[] }> {
-    return this.#o.database.withTenant(this.#o.tenant, async (trx) => {
-      const metadata = JSON.stringify(doc.metadata ?? {});
-      const row = await trx
-        .insertInto('kb_documents')
-        .values({
-          tenant_id: this.#o.tenant,
-          collection: doc.collection,
-          path: doc.path,
-          title: doc.title,
-          source_uri: doc.sourceUri ?? null,
-          mime: doc.mime ?? null,
-          content_hash: doc.contentHash,
-          size_bytes: doc.sizeBytes,
-          tags: doc.tags ?? [],
-          metadata,
-          indexed_at: null,
-        })
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'collection', 'path']).doUpdateSet({
+  async #writeRows(
+    doc: DocumentInput,
+  ): Promise<{ documentId: string; chunkIds: string[]; oldIds: string[] }> {
+    return this.#o.database
+      .withTenant(this.#o.tenant, async (trx) => {
+        const metadata = JSON.stringify(doc.metadata ?? {});
+        const row = await trx
+          .insertInto('kb_documents')
+          .values({
+            tenant_id: this.#o.tenant,
+            collection: doc.collection,
+            path: doc.path,
             title: doc.title,
             source_uri: doc.sourceUri ?? null,
             mime: doc.mime ?? null,
@@ -205,42 +213,58 @@ export class SearchIndex {
             tags: doc.tags ?? [],
             metadata,
             indexed_at: null,
-            updated_at: new Date(),
-          }),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const old = await trx.deleteFrom('kb_chunks').where('document_id', '=', row.id).returning('id').execute();
-      const chunkIds: string[] = [];
-      for (let i = 0; i < doc.chunks.length; i += INSERT_BATCH) {
-        const batch = doc.chunks.slice(i, i + INSERT_BATCH);
-        const inserted = await trx
-          .insertInto('kb_chunks')
-          .values(
-            batch.map((c, j) => ({
-              tenant_id: this.#o.tenant,
-              document_id: row.id,
-              chunk_index: i + j,
-              heading_path: c.headingPath,
-              start_line: c.startLine,
-              end_line: c.endLine,
-              content: c.content,
-              context: c.context ?? null,
-              token_count: estimateChunkTokens(c.content),
-            })),
+          })
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'collection', 'path']).doUpdateSet({
+              title: doc.title,
+              source_uri: doc.sourceUri ?? null,
+              mime: doc.mime ?? null,
+              content_hash: doc.contentHash,
+              size_bytes: doc.sizeBytes,
+              tags: doc.tags ?? [],
+              metadata,
+              indexed_at: null,
+              updated_at: new Date(),
+            }),
           )
-          .returning(['id', 'chunk_index'])
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const old = await trx
+          .deleteFrom('kb_chunks')
+          .where('document_id', '=', row.id)
+          .returning('id')
           .execute();
-        inserted.sort((a, b) => a.chunk_index - b.chunk_index).forEach((r) => chunkIds.push(r.id));
-      }
-      // BM25 postings from the chunks' own tsvectors (same stemming as the full-text column).
-      await sql`insert into kb_terms (tenant_id, collection, lexeme, chunk_id, tf, dl)
+        const chunkIds: string[] = [];
+        for (let i = 0; i < doc.chunks.length; i += INSERT_BATCH) {
+          const batch = doc.chunks.slice(i, i + INSERT_BATCH);
+          const inserted = await trx
+            .insertInto('kb_chunks')
+            .values(
+              batch.map((c, j) => ({
+                tenant_id: this.#o.tenant,
+                document_id: row.id,
+                chunk_index: i + j,
+                heading_path: c.headingPath,
+                start_line: c.startLine,
+                end_line: c.endLine,
+                content: c.content,
+                context: c.context ?? null,
+                token_count: estimateChunkTokens(c.content),
+              })),
+            )
+            .returning(['id', 'chunk_index'])
+            .execute();
+          inserted.sort((a, b) => a.chunk_index - b.chunk_index).forEach((r) => chunkIds.push(r.id));
+        }
+        // BM25 postings from the chunks' own tsvectors (same stemming as the full-text column).
+        await sql`insert into kb_terms (tenant_id, collection, lexeme, chunk_id, tf, dl)
         select c.tenant_id, ${doc.collection}, u.lexeme, c.id, coalesce(array_length(u.positions, 1), 1),
                greatest(coalesce(c.token_count, 1), 1)
         from kb_chunks c, unnest(c.tsv) u
         where c.document_id = ${row.id}`.execute(trx);
-      return { documentId: row.id, chunkIds, oldIds: old.map((o) => o.id) };
-    }).finally(invalidateTotals);
+        return { documentId: row.id, chunkIds, oldIds: old.map((o) => o.id) };
+      })
+      .finally(invalidateTotals);
   }
 
   /** Removes a document, its chunks and their vectors. Returns whether it existed. */
@@ -254,7 +278,11 @@ export class SearchIndex {
         .where('path', '=', path)
         .executeTakeFirst();
       if (!doc) return undefined;
-      const chunks = await trx.selectFrom('kb_chunks').select('id').where('document_id', '=', doc.id).execute();
+      const chunks = await trx
+        .selectFrom('kb_chunks')
+        .select('id')
+        .where('document_id', '=', doc.id)
+        .execute();
       await trx.deleteFrom('kb_documents').where('id', '=', doc.id).execute();
       return chunks.map((c) => c.id);
     });

@@ -51,7 +51,13 @@ export class SearchService {
           logger: this.o.logger.child('vectors'),
         });
       const scope = { database: this.o.database, tenant, embedder: this.embedder, store };
-      t = { tenant, embedder: this.embedder, store, index: new SearchIndex({ ...scope, logger: this.o.logger }), search: new HybridSearch(scope) };
+      t = {
+        tenant,
+        embedder: this.embedder,
+        store,
+        index: new SearchIndex({ ...scope, logger: this.o.logger }),
+        search: new HybridSearch(scope),
+      };
       this.#tenants.set(tenant, t);
     }
     return t;

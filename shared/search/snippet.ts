@@ -21,7 +21,14 @@ function stemOf(w: string): string {
 export function makeSnippet(content: string, query: string, maxChars = 320): Snippet {
   const wanted = new Set(terms(query));
   const lines = content.split('\n');
-  const lineTerms = lines.map((l) => new Set(words(l).map(stemOf).filter((t) => wanted.has(t))));
+  const lineTerms = lines.map(
+    (l) =>
+      new Set(
+        words(l)
+          .map(stemOf)
+          .filter((t) => wanted.has(t)),
+      ),
+  );
   let best = { start: 0, end: 0, score: -1 };
   for (let start = 0; start < lines.length; start++) {
     if (lines[start]!.trim() === '' && start + 1 < lines.length) continue;
@@ -46,5 +53,10 @@ export function makeSnippet(content: string, query: string, maxChars = 320): Sni
   if (text.length > maxChars) text = `${text.slice(0, maxChars - 1).trimEnd()}…`;
   const matched = new Set<string>();
   for (let i = best.start; i < best.end; i++) for (const t of lineTerms[i]!) matched.add(t);
-  return { text, lineOffset: best.start, lineCount: Math.max(1, best.end - best.start), matched: [...matched] };
+  return {
+    text,
+    lineOffset: best.start,
+    lineCount: Math.max(1, best.end - best.start),
+    matched: [...matched],
+  };
 }

@@ -11,7 +11,10 @@ const fixture = fileURLToPath(new URL('../fixtures/search/beir-mini', import.met
 const cli = new URL('../../cli/main.ts', import.meta.url);
 
 /** Runs the real CLI in a child process (asynchronously: the embedded test database is served by this process). */
-function runCli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const { REDIS_URL: _r, DATABASE_URL: _d, ...base } = process.env;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgsFor(cli), ...args], {
@@ -51,7 +54,16 @@ describe.each(testEngines())('sophia kb eval on %s', (engine) => {
         .split('\n')
         .map((l) => l.trim().split(/\s+/))
         .filter((p) => ['bm25', 'fts', 'vector', 'hybrid'].includes(p[0]!))
-        .map((p) => [p[0], { queries: Number(p[1]), ndcg: Number(p[2]), recall: Number(p[3]), p50: Number(p[4]), p95: Number(p[5]) }]),
+        .map((p) => [
+          p[0],
+          {
+            queries: Number(p[1]),
+            ndcg: Number(p[2]),
+            recall: Number(p[3]),
+            p50: Number(p[4]),
+            p95: Number(p[5]),
+          },
+        ]),
     );
     expect(Object.keys(rows).sort()).toEqual(['bm25', 'fts', 'hybrid', 'vector']);
     for (const row of Object.values(rows)) {
@@ -64,15 +76,19 @@ describe.each(testEngines())('sophia kb eval on %s', (engine) => {
     expect(rows.fts!.ndcg).toBeGreaterThan(0.7);
     expect(rows.hybrid!.ndcg).toBeGreaterThan(0.7);
     // The scratch collection is gone afterwards.
-    const left = await t.sophia.db.selectFrom('kb_documents').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const left = await t.sophia.db
+      .selectFrom('kb_documents')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(left.n)).toBe(0);
   });
-
 });
 
 describe('sophia kb eval input errors', () => {
   it('explains a dataset it cannot read', async () => {
-    const r = await runCli(['kb', 'eval', '--beir', join(fixture, 'nope')], { SOPHIA_HOME: mkdtempSync(join(tmpdir(), 'sophia-eval-')) });
+    const r = await runCli(['kb', 'eval', '--beir', join(fixture, 'nope')], {
+      SOPHIA_HOME: mkdtempSync(join(tmpdir(), 'sophia-eval-')),
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/sophia: .*corpus\.jsonl does not exist/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

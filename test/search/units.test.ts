@@ -62,7 +62,13 @@ describe('BM25 baseline', () => {
 
 describe('snippets', () => {
   it('picks the lines with the most query terms and reports their offset', () => {
-    const content = ['# Fees', '', 'Pets are welcome.', 'A late fee applies after the grace period.', 'Parking is free.'].join('\n');
+    const content = [
+      '# Fees',
+      '',
+      'Pets are welcome.',
+      'A late fee applies after the grace period.',
+      'Parking is free.',
+    ].join('\n');
     const s = makeSnippet(content, 'late fee grace', 60);
     expect(s.text).toContain('late fee applies after the grace period');
     expect(s.lineOffset).toBe(3);

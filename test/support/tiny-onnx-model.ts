@@ -48,10 +48,22 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 export function onnxModel(vocabSize: number, hidden: number, table: Float32Array): Buffer {
   const raw = Buffer.from(table.buffer, table.byteOffset, table.byteLength);
   const graph: Field[] = [
-    sub(1, [str(1, 'embeddings.weight'), str(1, 'input_ids'), str(2, 'gathered'), str(3, 'gather'), str(4, 'Gather')]),
+    sub(1, [
+      str(1, 'embeddings.weight'),
+      str(1, 'input_ids'),
+      str(2, 'gathered'),
+      str(3, 'gather'),
+      str(4, 'Gather'),
+    ]),
     sub(1, [str(1, 'gathered'), str(2, 'last_hidden_state'), str(3, 'tanh'), str(4, 'Tanh')]),
     str(2, 'tiny-bert'),
-    sub(5, [int(1, vocabSize), int(1, hidden), int(2, FLOAT), str(8, 'embeddings.weight'), { n: 9, wire: 2, value: raw }]),
+    sub(5, [
+      int(1, vocabSize),
+      int(1, hidden),
+      int(2, FLOAT),
+      str(8, 'embeddings.weight'),
+      { n: 9, wire: 2, value: raw },
+    ]),
     sub(11, valueInfo('input_ids', INT64, ['batch_size', 'sequence_length'])),
     sub(11, valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])),
     sub(12, valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', hidden])),
@@ -86,7 +98,12 @@ export function writeTinyModel(dir: string, options: TinyModelOptions): string {
   writeFileSync(join(dir, 'onnx', 'model.onnx'), onnxModel(vocab.length, hidden, table));
   writeFileSync(
     join(dir, 'config.json'),
-    JSON.stringify({ model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, vocab_size: vocab.length }),
+    JSON.stringify({
+      model_type: 'bert',
+      architectures: ['BertModel'],
+      hidden_size: hidden,
+      vocab_size: vocab.length,
+    }),
   );
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
@@ -117,7 +134,13 @@ export function writeTinyModel(dir: string, options: TinyModelOptions): string {
         normalized: false,
         special: true,
       })),
-      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      normalizer: {
+        type: 'BertNormalizer',
+        clean_text: true,
+        handle_chinese_chars: true,
+        strip_accents: null,
+        lowercase: true,
+      },
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: {
         type: 'TemplateProcessing',
@@ -139,7 +162,13 @@ export function writeTinyModel(dir: string, options: TinyModelOptions): string {
         },
       },
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: vocabMap },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: vocabMap,
+      },
     }),
   );
   return dir;

@@ -13,9 +13,20 @@ export function tinyPdf(pages: string[][]): Buffer {
   const kids: number[] = [];
   for (const lines of pages) {
     const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-    const stream = ['BT', '/F1 12 Tf', '14 TL', '72 720 Td', ...lines.map((l) => `(${esc(l)}) Tj T*`), 'ET'].join('\n');
+    const stream = [
+      'BT',
+      '/F1 12 Tf',
+      '14 TL',
+      '72 720 Td',
+      ...lines.map((l) => `(${esc(l)}) Tj T*`),
+      'ET',
+    ].join('\n');
     const content = add(`<< /Length ${Buffer.byteLength(stream)} >>\nstream\n${stream}\nendstream`);
-    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`));
+    kids.push(
+      add(
+        `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`,
+      ),
+    );
   }
   add(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
   const catalog = add(`<< /Type /Catalog /Pages ${pagesId} 0 R >>`);

@@ -24,7 +24,7 @@ Documents that come from Sophia's shipped guides, configured folders or GitHub c
     path: z.string().trim().max(300).regex(PATH, 'path must be relative, end in .md or .txt, and use letters, digits, spaces, - _ . / (no ".." or hidden files)'),
     content: z.string().min(1, 'content is empty'),
     title: z.string().trim().max(200).optional(),
-    tags: z.array(z.string().trim().min(1).max(50).regex(/^[^,\[\]\n]+$/, 'a tag cannot contain commas, brackets or newlines')).max(20).optional(),
+    tags: z.array(z.string().trim().min(1).max(50).regex(/^[^,[\]\n]+$/, 'a tag cannot contain commas, brackets or newlines')).max(20).optional(),
   },
   output: {
     path: z.string(),

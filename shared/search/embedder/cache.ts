@@ -14,7 +14,13 @@ export interface EmbeddingCache {
 }
 
 export function cacheKey(embedderId: string, inputType: string, text: string): string {
-  return createHash('sha256').update(embedderId).update('\0').update(inputType).update('\0').update(text).digest('hex');
+  return createHash('sha256')
+    .update(embedderId)
+    .update('\0')
+    .update(inputType)
+    .update('\0')
+    .update(text)
+    .digest('hex');
 }
 
 /** Vectors as compact bytes (float32, little endian) for caches that store strings or buffers. */

@@ -67,7 +67,9 @@ export class CachedEmbedder implements Embedder {
       batch.forEach(([k], j) => {
         const v = out[j]!;
         if (v.length !== this.dims)
-          throw new EmbedderError(`${this.id} returned a vector of ${v.length} dimensions, expected ${this.dims}`);
+          throw new EmbedderError(
+            `${this.id} returned a vector of ${v.length} dimensions, expected ${this.dims}`,
+          );
         vectors.set(k, v);
         entries.push([k, v]);
       });

@@ -21,7 +21,9 @@ export function embedderFromConfig(config: SophiaConfig): Embedder {
       return new OfflineEmbedder(dims ? { dims } : {});
     case 'transformers':
       if (!s.embedderModel)
-        throw new Error('SOPHIA_EMBEDDER=transformers needs SOPHIA_EMBEDDER_MODEL set to a local model folder');
+        throw new Error(
+          'SOPHIA_EMBEDDER=transformers needs SOPHIA_EMBEDDER_MODEL set to a local model folder',
+        );
       return new TransformersEmbedder({
         modelDir: s.embedderModel,
         ...(s.pooling ? { pooling: s.pooling } : {}),

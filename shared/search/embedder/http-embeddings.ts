@@ -38,7 +38,11 @@ export async function postJson<T>(options: PostJsonOptions): Promise<T> {
       });
     } catch (err) {
       options.signal?.throwIfAborted();
-      const why = timeout.aborted ? 'timed out' : err instanceof Error ? (err.cause as Error)?.message ?? err.message : String(err);
+      const why = timeout.aborted
+        ? 'timed out'
+        : err instanceof Error
+          ? ((err.cause as Error)?.message ?? err.message)
+          : String(err);
       lastError = new EmbedderError(`${options.service}: request failed (${why})`, true);
       if (attempt < retries) await sleep(backoff(attempt, undefined));
       continue;
@@ -68,9 +72,15 @@ export async function postJson<T>(options: PostJsonOptions): Promise<T> {
 async function errorDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { detail?: unknown; error?: { message?: unknown } | string; message?: unknown };
+    const body = JSON.parse(text) as {
+      detail?: unknown;
+      error?: { message?: unknown } | string;
+      message?: unknown;
+    };
     const msg =
-      typeof body.error === 'object' && body.error ? body.error.message : (body.error ?? body.detail ?? body.message);
+      typeof body.error === 'object' && body.error
+        ? body.error.message
+        : (body.error ?? body.detail ?? body.message);
     if (typeof msg === 'string') return msg.slice(0, 300);
   } catch {
     // not JSON
@@ -83,12 +93,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Checks an embeddings response's `data` array and orders it by `index`. */
-export function vectorsFrom(
-  service: string,
-  data: unknown,
-  expected: number,
-  dims: number,
-): number[][] {
+export function vectorsFrom(service: string, data: unknown, expected: number, dims: number): number[][] {
   if (!Array.isArray(data)) throw new EmbedderError(`${service}: the response has no data array`);
   if (data.length !== expected)
     throw new EmbedderError(`${service}: expected ${expected} embeddings, got ${data.length}`);

@@ -52,7 +52,8 @@ export class OpenAiEmbedder implements Embedder {
       model: this.#model,
       encoding_format: 'float',
     };
-    if (this.#options.dims && OPENAI_DIMS[this.#model] !== this.#options.dims) body.dimensions = this.#options.dims;
+    if (this.#options.dims && OPENAI_DIMS[this.#model] !== this.#options.dims)
+      body.dimensions = this.#options.dims;
     const key = this.#options.apiKey?.reveal();
     const res = await postJson<{ data?: unknown }>({
       service: 'OpenAI-compatible embeddings',

@@ -74,7 +74,10 @@ export class RedisEmbeddingCache implements EmbeddingCache {
       const result = await Promise.race([
         op(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${this.#timeoutMs} ms`)),
+            this.#timeoutMs,
+          );
         }),
       ]);
       if (this.#down) {

@@ -41,7 +41,9 @@ export class TransformersEmbedder implements Embedder {
     this.#dir = resolve(options.modelDir);
     const configPath = join(this.#dir, 'config.json');
     if (!existsSync(configPath))
-      throw new EmbedderError(`no model at ${this.#dir}: config.json is missing (expected a transformers.js model folder)`);
+      throw new EmbedderError(
+        `no model at ${this.#dir}: config.json is missing (expected a transformers.js model folder)`,
+      );
     for (const f of ['tokenizer.json', join('onnx', weightsFile(options.dtype))]) {
       if (!existsSync(join(this.#dir, f))) throw new EmbedderError(`model folder ${this.#dir} has no ${f}`);
     }
@@ -70,11 +72,15 @@ export class TransformersEmbedder implements Embedder {
         { pooling: this.#options.pooling ?? 'mean', normalize: true },
       );
     } catch (err) {
-      throw new EmbedderError(`local model ${this.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw new EmbedderError(
+        `local model ${this.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const vectors = output.tolist();
     if (vectors[0] && vectors[0].length !== this.dims)
-      throw new EmbedderError(`local model produced ${vectors[0].length} dimensions, config.json says ${this.dims}`);
+      throw new EmbedderError(
+        `local model produced ${vectors[0].length} dimensions, config.json says ${this.dims}`,
+      );
     return vectors;
   }
 

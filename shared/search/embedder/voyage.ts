@@ -47,7 +47,12 @@ export class VoyageEmbedder implements Embedder {
   async embed(texts: string[], inputType: InputType, signal?: AbortSignal): Promise<number[][]> {
     if (texts.length === 0) return [];
     const base = (this.#options.baseUrl ?? 'https://api.voyageai.com').replace(/\/+$/, '');
-    const body: Record<string, unknown> = { input: texts, model: this.#model, input_type: inputType, truncation: true };
+    const body: Record<string, unknown> = {
+      input: texts,
+      model: this.#model,
+      input_type: inputType,
+      truncation: true,
+    };
     if (this.#options.dims) body.output_dimension = this.#options.dims;
     const res = await postJson<{ data?: unknown }>({
       service: 'Voyage AI',

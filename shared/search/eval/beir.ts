@@ -40,7 +40,11 @@ export function loadBeir(dir: string, split = 'test'): BeirDataset {
   const corpus = readJsonl(corpusFile).map((d, i) => {
     if (d._id === undefined || d._id === null || String(d._id) === '')
       throw new BeirFormatError(`${corpusFile}: document ${i + 1} has no _id`);
-    return { id: String(d._id), title: typeof d.title === 'string' ? d.title : '', text: typeof d.text === 'string' ? d.text : '' };
+    return {
+      id: String(d._id),
+      title: typeof d.title === 'string' ? d.title : '',
+      text: typeof d.text === 'string' ? d.text : '',
+    };
   });
   const queriesFile = join(dir, 'queries.jsonl');
   const queries = readJsonl(queriesFile).map((q, i) => {

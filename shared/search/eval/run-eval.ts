@@ -60,7 +60,9 @@ function chunkText(text: string, max: number): string[] {
 export async function runEval(o: EvalOptions): Promise<EvalReport> {
   const collection = `eval_${randomBytes(5).toString('hex')}`;
   const chunkChars = o.chunkChars ?? 4000;
-  const queries = o.dataset.queries.filter((q) => o.dataset.qrels.has(q.id)).slice(0, o.maxQueries ?? Infinity);
+  const queries = o.dataset.queries
+    .filter((q) => o.dataset.qrels.has(q.id))
+    .slice(0, o.maxQueries ?? Infinity);
   const depth = Math.max(100, o.k);
   let chunks = 0;
   const t0 = performance.now();
@@ -81,7 +83,12 @@ export async function runEval(o: EvalOptions): Promise<EvalReport> {
           title: d.title || null,
           contentHash: createHash('sha256').update(d.title).update('\0').update(d.text).digest('hex'),
           sizeBytes: Buffer.byteLength(d.text),
-          chunks: pieces.map((content, i) => ({ headingPath: null, startLine: i + 1, endLine: i + 1, content })),
+          chunks: pieces.map((content, i) => ({
+            headingPath: null,
+            startLine: i + 1,
+            endLine: i + 1,
+            content,
+          })),
         });
         if (batch.length >= 200) {
           await flush();

@@ -1,4 +1,5 @@
-import { VectorStoreError, type Metadata, type MetadataValue } from './vector-store.js';
+import { VectorStoreError } from './errors.js';
+import type { Metadata, MetadataValue } from './metadata.js';
 
 /**
  * Metadata filters, in the MongoDB-like form Pinecone documents (a common subset every backend can run):
@@ -30,7 +31,10 @@ export function parseFilter(filter: unknown, depth = 0): FilterNode {
     if (key === '$and' || key === '$or') {
       if (!Array.isArray(value) || value.length === 0)
         throw new VectorStoreError(`${key} needs a non-empty list of filters`);
-      children.push({ kind: key === '$and' ? 'and' : 'or', children: value.map((f) => parseFilter(f, depth + 1)) });
+      children.push({
+        kind: key === '$and' ? 'and' : 'or',
+        children: value.map((f) => parseFilter(f, depth + 1)),
+      });
       continue;
     }
     if (!FIELD.test(key)) throw new VectorStoreError(`invalid filter field '${key}'`);
@@ -85,7 +89,13 @@ export function matches(node: FilterNode, metadata: Metadata): boolean {
     default: {
       if (typeof field !== 'number') return false;
       const n = v as number;
-      return node.op === '$gt' ? field > n : node.op === '$gte' ? field >= n : node.op === '$lt' ? field < n : field <= n;
+      return node.op === '$gt'
+        ? field > n
+        : node.op === '$gte'
+          ? field >= n
+          : node.op === '$lt'
+            ? field < n
+            : field <= n;
     }
   }
 }

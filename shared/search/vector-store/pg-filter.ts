@@ -19,7 +19,9 @@ export function filterToSql(node: FilterNode, column = sql.ref('metadata')): Raw
     case '$nin':
       return sql<boolean>`not (${sql.join((node.value as Scalar[]).map(has), sql` or `)})`;
     default: {
-      const op = sql.raw(({ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as Record<string, string>)[node.op]!);
+      const op = sql.raw(
+        ({ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as Record<string, string>)[node.op]!,
+      );
       return sql<boolean>`(case when jsonb_typeof(${field}) = 'number' then (${column} ->> ${node.field})::float8 ${op} ${node.value as number} else false end)`;
     }
   }

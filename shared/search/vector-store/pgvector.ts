@@ -82,7 +82,9 @@ export class PgVectorStore implements VectorStore {
   /** Bumps the namespace's version in the writing transaction (readers compare it to their cached copy). */
   async #bump(trx: Transaction<Database>, namespace: string): Promise<void> {
     await sql`insert into embedding_versions (tenant_id, collection, model) values (${this.#tenant}, ${namespace}, ${this.#model})
-      on conflict (tenant_id, collection, model) do update set version = embedding_versions.version + 1, updated_at = now()`.execute(trx);
+      on conflict (tenant_id, collection, model) do update set version = embedding_versions.version + 1, updated_at = now()`.execute(
+      trx,
+    );
   }
 
   async describe(): Promise<VectorStoreInfo> {
@@ -149,7 +151,11 @@ export class PgVectorStore implements VectorStore {
   async deleteNamespace(namespace: string): Promise<void> {
     checkNamespace(namespace);
     await this.#db.withTenant(this.#tenant, async (trx) => {
-      await trx.deleteFrom('embeddings').where('collection', '=', namespace).where('model', '=', this.#model).execute();
+      await trx
+        .deleteFrom('embeddings')
+        .where('collection', '=', namespace)
+        .where('model', '=', this.#model)
+        .execute();
       await this.#bump(trx, namespace);
     });
   }
@@ -190,13 +196,15 @@ export class PgVectorStore implements VectorStore {
       const f = await this.#db.features();
       let version = '';
       if (f.pgvector) {
-        const { rows } = await sql<{ v: string }>`select extversion as v from pg_extension where extname = 'vector'`.execute(
-          this.#db.db,
-        );
+        const { rows } = await sql<{
+          v: string;
+        }>`select extversion as v from pg_extension where extname = 'vector'`.execute(this.#db.db);
         version = rows[0]?.v ?? '';
       } else if (!this.#warned) {
         this.#warned = true;
-        this.#logger?.warn('pgvector is not installed: vector search is an exact in-memory scan (slower on large collections)');
+        this.#logger?.warn(
+          'pgvector is not installed: vector search is an exact in-memory scan (slower on large collections)',
+        );
       }
       // The column type was fixed when the schema was created; trust the table, not only the extension.
       const { rows: col } = await sql<{ t: string }>`
@@ -218,9 +226,9 @@ export class PgVectorStore implements VectorStore {
     if (this.dims > 2000) return Promise.resolve();
     this.#indexReady ??= (async () => {
       const name = this.#indexName();
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = ${name}`.execute(
-        this.#db.db,
-      );
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_indexes where indexname = ${name}`.execute(this.#db.db);
       if ((rows[0]?.n ?? 0) > 0) return;
       await sql
         .raw(
@@ -245,10 +253,17 @@ export class PgVectorStore implements VectorStore {
     const rows = await this.#db.withTenant(
       this.#tenant,
       async (trx: Transaction<Database>) => {
-        await sql`select set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, q.topK * 2)))}, true)`.execute(trx);
+        await sql`select set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, q.topK * 2)))}, true)`.execute(
+          trx,
+        );
         if (filter || namespaces.length > 1)
           await sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx);
-        const { rows } = await sql<{ item_id: string; collection: string; metadata: Metadata | null; distance: number }>`
+        const { rows } = await sql<{
+          item_id: string;
+          collection: string;
+          metadata: Metadata | null;
+          distance: number;
+        }>`
           select item_id, collection, metadata, (embedding::vector(${d}) <=> ${qv}) as distance
           from embeddings
           where model = ${sql.lit(this.#model)} and dims = ${d} and collection in (${sql.join(namespaces)})
@@ -260,7 +275,12 @@ export class PgVectorStore implements VectorStore {
       { readOnly: true },
     );
     return rows
-      .map((r) => ({ id: r.item_id, namespace: r.collection, score: 1 - Number(r.distance), metadata: r.metadata ?? {} }))
+      .map((r) => ({
+        id: r.item_id,
+        namespace: r.collection,
+        score: 1 - Number(r.distance),
+        metadata: r.metadata ?? {},
+      }))
       .sort((a, b) => b.score - a.score);
   }
 
@@ -303,7 +323,9 @@ export class PgVectorStore implements VectorStore {
       this.#tenant,
       async (trx) => {
         const { rows: v } = await sql<{ version: string }>`
-          select version from embedding_versions where collection = ${namespace} and model = ${this.#model}`.execute(trx);
+          select version from embedding_versions where collection = ${namespace} and model = ${this.#model}`.execute(
+          trx,
+        );
         const version = v[0]?.version ?? '0';
         const cached = this.#scanCache.get(key);
         if (cached && cached.version === version) return cached;

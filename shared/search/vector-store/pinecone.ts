@@ -76,7 +76,9 @@ export class PineconeVectorStore implements VectorStore {
     for (let i = 0; i < records.length; i += UPSERT_BATCH) {
       const batch = records.slice(i, i + UPSERT_BATCH);
       await wrap('upsert', () =>
-        ns.upsert({ records: batch.map((r) => ({ id: r.id, values: r.vector, metadata: r.metadata ?? {} })) }),
+        ns.upsert({
+          records: batch.map((r) => ({ id: r.id, values: r.vector, metadata: r.metadata ?? {} })),
+        }),
       );
     }
   }

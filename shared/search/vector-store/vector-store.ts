@@ -1,13 +1,15 @@
+import { VectorStoreError } from './errors.js';
 import type { Filter } from './filter.js';
+import type { Metadata } from './metadata.js';
+
+export { VectorStoreError } from './errors.js';
+export type { Metadata, MetadataValue } from './metadata.js';
 
 /**
  * Where vectors live. One contract, three backends (pgvector on the `embeddings` table — the default —,
  * Pinecone, Weaviate), all tested by the same contract suite. A store instance is bound to one tenant and
  * one embedding model; `namespace` is the collection (call_content, knowledge_base, ...).
  */
-export type MetadataValue = string | number | boolean | string[];
-export type Metadata = Record<string, MetadataValue>;
-
 export interface VectorRecord {
   id: string;
   vector: number[];
@@ -53,10 +55,6 @@ export interface VectorStore {
   close(): Promise<void>;
 }
 
-export class VectorStoreError extends Error {
-  override name = 'VectorStoreError';
-}
-
 const NAMESPACE = /^[a-z][a-z0-9_]{0,62}$/;
 
 export function checkNamespace(namespace: string): void {
@@ -86,14 +84,19 @@ export function checkRecords(records: VectorRecord[], dims: number): void {
         typeof v === 'boolean' ||
         (typeof v === 'number' && Number.isFinite(v)) ||
         (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-      if (!ok) throw new VectorStoreError(`record '${r.id}': metadata '${k}' must be a string, number, boolean or list of strings`);
+      if (!ok)
+        throw new VectorStoreError(
+          `record '${r.id}': metadata '${k}' must be a string, number, boolean or list of strings`,
+        );
     }
   }
 }
 
 export function checkQuery(q: VectorQuery, dims: number): void {
   if (!Array.isArray(q.vector) || q.vector.length !== dims)
-    throw new VectorStoreError(`query vector has ${q.vector?.length ?? 0} dimensions, the store expects ${dims}`);
+    throw new VectorStoreError(
+      `query vector has ${q.vector?.length ?? 0} dimensions, the store expects ${dims}`,
+    );
   if (!Number.isInteger(q.topK) || q.topK < 1 || q.topK > 1000)
     throw new VectorStoreError(`topK must be a whole number from 1 to 1000, got ${q.topK}`);
 }

@@ -124,7 +124,11 @@ export class WeaviateVectorStore implements VectorStore {
           batch.map((r) => ({
             id: generateUuid5(r.id),
             vectors: r.vector,
-            properties: { sophia_id: r.id, sophia_meta: JSON.stringify(r.metadata ?? {}), ...toProperties(r.metadata ?? {}) },
+            properties: {
+              sophia_id: r.id,
+              sophia_meta: JSON.stringify(r.metadata ?? {}),
+              ...toProperties(r.metadata ?? {}),
+            },
           })),
         ),
       );

@@ -15,21 +15,30 @@ describe('offline embedder', () => {
 
   it('puts texts sharing words and word forms closer than unrelated texts', async () => {
     const [q, related, unrelated] = await e.embed(
-      ['late rent payment reminders', 'Residents receive reminders before rent payments are late.', 'The quarterly board meeting approved a new logo.'],
+      [
+        'late rent payment reminders',
+        'Residents receive reminders before rent payments are late.',
+        'The quarterly board meeting approved a new logo.',
+      ],
       'document',
     );
     expect(cosine(q!, related!)).toBeGreaterThan(cosine(q!, unrelated!) + 0.2);
   });
 
   it('tolerates typos and inflections through character n-grams', async () => {
-    const [doc, typo, other] = await e.embed(['delinquency reporting for collections'], 'document').then(async (d) => [
-      d[0]!,
-      ...(await e.embed(['delinquncy reportng', 'swimming pool hours'], 'query')),
-    ]);
+    const [doc, typo, other] = await e
+      .embed(['delinquency reporting for collections'], 'document')
+      .then(async (d) => [
+        d[0]!,
+        ...(await e.embed(['delinquncy reportng', 'swimming pool hours'], 'query')),
+      ]);
     expect(cosine(doc!, typo!)).toBeGreaterThan(0.05);
     expect(cosine(doc!, typo!)).toBeGreaterThan(cosine(doc!, other!) + 0.05);
     const words = new OfflineEmbedder({ charWeight: 0 });
-    const [d2, t2] = [words.vector('delinquency reporting for collections'), words.vector('delinquncy reportng')];
+    const [d2, t2] = [
+      words.vector('delinquency reporting for collections'),
+      words.vector('delinquncy reportng'),
+    ];
     expect(cosine(d2, t2)).toBeLessThan(cosine(doc!, typo!));
   });
 

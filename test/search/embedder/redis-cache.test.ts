@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CachedEmbedder } from '../../../shared/search/embedder/cached-embedder.js';
@@ -21,10 +21,16 @@ describe('Redis embedding cache', () => {
   it('shares embeddings between processes (instances) through Redis', async () => {
     const logs: string[] = [];
     const logger = createLogger('t', (l) => logs.push(l));
-    const first = new CachedEmbedder(new OfflineEmbedder(), new RedisEmbeddingCache({ url: REDIS_URL, prefix, logger }));
+    const first = new CachedEmbedder(
+      new OfflineEmbedder(),
+      new RedisEmbeddingCache({ url: REDIS_URL, prefix, logger }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const a = await first.embed(['rent is due on the first', 'late fees after the fifth'], 'document');
-    const second = new CachedEmbedder(new OfflineEmbedder(), new RedisEmbeddingCache({ url: REDIS_URL, prefix, logger }));
+    const second = new CachedEmbedder(
+      new OfflineEmbedder(),
+      new RedisEmbeddingCache({ url: REDIS_URL, prefix, logger }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const b = await second.embed(['late fees after the fifth', 'rent is due on the first'], 'document');
     expect(second.stats.cacheHits).toBe(2);
@@ -43,7 +49,11 @@ describe('Redis embedding cache', () => {
     const port = (srv.address() as { port: number }).port;
     await new Promise((r) => srv.close(r));
     const logs: string[] = [];
-    const cache = new RedisEmbeddingCache({ url: `redis://127.0.0.1:${port}`, prefix, logger: createLogger('t', (l) => logs.push(l)) });
+    const cache = new RedisEmbeddingCache({
+      url: `redis://127.0.0.1:${port}`,
+      prefix,
+      logger: createLogger('t', (l) => logs.push(l)),
+    });
     const e = new CachedEmbedder(new OfflineEmbedder(), cache);
     const t0 = Date.now();
     const out = await e.embed(['one text', 'another text'], 'document');
@@ -58,12 +68,17 @@ describe('Redis embedding cache', () => {
 
   it('degrades when Redis stops answering in time (timeout)', async () => {
     // A TCP server that accepts connections but never replies.
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const mute = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
     const port = (mute.address() as { port: number }).port;
     const logs: string[] = [];
-    const cache = new RedisEmbeddingCache({ url: `redis://127.0.0.1:${port}`, prefix, timeoutMs: 100, logger: createLogger('t', (l) => logs.push(l)) });
+    const cache = new RedisEmbeddingCache({
+      url: `redis://127.0.0.1:${port}`,
+      prefix,
+      timeoutMs: 100,
+      logger: createLogger('t', (l) => logs.push(l)),
+    });
     const e = new CachedEmbedder(new OfflineEmbedder(), cache);
     const out = await e.embed(['still answers'], 'document');
     expect(out[0]).toHaveLength(1024);

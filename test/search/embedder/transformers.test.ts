@@ -24,7 +24,10 @@ describe('transformers.js embedder with a local ONNX model', () => {
   it('loads the model folder offline and embeds with mean pooling, normalised', async () => {
     expect(e.dims).toBe(16);
     expect(e.id).toBe('transformers:tiny-bert:mean:16');
-    const [a, b, c] = await e.embed(['the tenant signed a lease renewal', 'landlord and rent', 'pizza with cheese for dinner'], 'document');
+    const [a, b, c] = await e.embed(
+      ['the tenant signed a lease renewal', 'landlord and rent', 'pizza with cheese for dinner'],
+      'document',
+    );
     expect(a).toHaveLength(16);
     expect(Math.hypot(...a!)).toBeCloseTo(1, 5);
     expect(cosine(a!, b!)).toBeGreaterThan(0.9);
@@ -40,7 +43,9 @@ describe('transformers.js embedder with a local ONNX model', () => {
   });
 
   it('refuses a folder that is not a model, and never reaches for the hub', () => {
-    expect(() => new TransformersEmbedder({ modelDir: join(dir, 'missing') })).toThrow(/config.json is missing/);
+    expect(() => new TransformersEmbedder({ modelDir: join(dir, 'missing') })).toThrow(
+      /config.json is missing/,
+    );
     expect(() => new TransformersEmbedder({ modelDir: 'Xenova/all-MiniLM-L6-v2' })).toThrow(/no model at/);
   });
 });

@@ -16,7 +16,11 @@ export function axis(i: number, tilt = 0, j = (i + 1) % DIMS): number[] {
 }
 
 const records: VectorRecord[] = [
-  { id: 'a', vector: axis(0), metadata: { kind: 'doc', year: 2021, tags: ['lease', 'renewal'], draft: false } },
+  {
+    id: 'a',
+    vector: axis(0),
+    metadata: { kind: 'doc', year: 2021, tags: ['lease', 'renewal'], draft: false },
+  },
   { id: 'b', vector: axis(0, 0.3), metadata: { kind: 'doc', year: 2023, tags: ['pricing'] } },
   { id: 'c', vector: axis(0, 0.8), metadata: { kind: 'call', year: 2024, tags: ['lease'] } },
   { id: 'd', vector: axis(3), metadata: { kind: 'call', year: 2025 } },
@@ -48,7 +52,9 @@ export function vectorStoreContract(name: string, make: () => Promise<VectorStor
 
     it('filters on equality, list membership, ranges, $in/$nin/$ne and $and/$or', async () => {
       const ids = async (filter: object) =>
-        (await store.query('contract_main', { vector: axis(0), topK: 10, filter: filter as never })).map((h) => h.id).sort();
+        (await store.query('contract_main', { vector: axis(0), topK: 10, filter: filter as never }))
+          .map((h) => h.id)
+          .sort();
       expect(await ids({ kind: 'call' })).toEqual(['c', 'd']);
       expect(await ids({ tags: 'lease' })).toEqual(['a', 'c']);
       expect(await ids({ year: { $gte: 2023, $lt: 2025 } })).toEqual(['b', 'c']);
@@ -76,7 +82,9 @@ export function vectorStoreContract(name: string, make: () => Promise<VectorStor
       ]);
       await store.delete('contract_delete', ['q', 'nope']);
       expect(await store.count('contract_delete')).toBe(2);
-      const ids = (await store.query('contract_delete', { vector: axis(4), topK: 5 })).map((h) => h.id).sort();
+      const ids = (await store.query('contract_delete', { vector: axis(4), topK: 5 }))
+        .map((h) => h.id)
+        .sort();
       expect(ids).toEqual(['p', 'r']);
       await store.deleteNamespace('contract_delete');
       expect(await store.count('contract_delete')).toBe(0);
@@ -85,20 +93,30 @@ export function vectorStoreContract(name: string, make: () => Promise<VectorStor
 
     it('keeps namespaces apart and merges a query over several', async () => {
       await store.upsert('contract_other', [{ id: 'a', vector: axis(3, 0.05), metadata: { kind: 'other' } }]);
-      const one = await store.query('contract_main', { vector: axis(3), topK: 10, filter: { kind: 'other' } });
+      const one = await store.query('contract_main', {
+        vector: axis(3),
+        topK: 10,
+        filter: { kind: 'other' },
+      });
       expect(one).toEqual([]);
       const both = await store.query(['contract_main', 'contract_other'], { vector: axis(3), topK: 2 });
       expect(both.map((h) => `${h.namespace}/${h.id}`)).toEqual(['contract_main/d', 'contract_other/a']);
     });
 
     it('refuses bad input with a clear message', async () => {
-      await expect(store.upsert('contract_main', [{ id: 'bad', vector: [1, 2, 3] }])).rejects.toThrow(/3 dimensions.*expects 8/);
-      await expect(store.upsert('Bad Name', [{ id: 'x', vector: axis(1) }])).rejects.toThrow(/invalid namespace/);
-      await expect(store.query('contract_main', { vector: axis(1), topK: 5, filter: { year: { $near: 3 } } as never })).rejects.toThrow(
-        /unknown filter operator '\$near'/,
+      await expect(store.upsert('contract_main', [{ id: 'bad', vector: [1, 2, 3] }])).rejects.toThrow(
+        /3 dimensions.*expects 8/,
       );
+      await expect(store.upsert('Bad Name', [{ id: 'x', vector: axis(1) }])).rejects.toThrow(
+        /invalid namespace/,
+      );
+      await expect(
+        store.query('contract_main', { vector: axis(1), topK: 5, filter: { year: { $near: 3 } } as never }),
+      ).rejects.toThrow(/unknown filter operator '\$near'/);
       await expect(store.query('contract_main', { vector: axis(1), topK: 0 })).rejects.toThrow(/topK/);
-      await expect(store.upsert('contract_main', [{ id: 'n', vector: axis(1).map(() => Number.NaN) }])).rejects.toThrow(/finite/);
+      await expect(
+        store.upsert('contract_main', [{ id: 'n', vector: axis(1).map(() => Number.NaN) }]),
+      ).rejects.toThrow(/finite/);
     });
 
     it('describes itself', async () => {

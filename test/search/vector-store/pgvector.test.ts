@@ -12,12 +12,26 @@ describe.each(testEngines())('pgvector store on %s', (engine) => {
   });
   afterAll(async () => t?.close());
 
-  vectorStoreContract(engine, async () => new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'contract-model', dims: DIMS }));
+  vectorStoreContract(
+    engine,
+    async () =>
+      new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'contract-model', dims: DIMS }),
+  );
 
   it('keeps tenants and models apart', async () => {
     const acme = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'iso-model', dims: DIMS });
-    const globex = new PgVectorStore({ database: t.sophia, tenant: 'globex', model: 'iso-model', dims: DIMS });
-    const otherModel = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'iso-model-2', dims: DIMS });
+    const globex = new PgVectorStore({
+      database: t.sophia,
+      tenant: 'globex',
+      model: 'iso-model',
+      dims: DIMS,
+    });
+    const otherModel = new PgVectorStore({
+      database: t.sophia,
+      tenant: 'acme',
+      model: 'iso-model-2',
+      dims: DIMS,
+    });
     await acme.upsert('iso', [{ id: 'secret', vector: axis(1) }]);
     expect(await globex.count('iso')).toBe(0);
     expect(await globex.query('iso', { vector: axis(1), topK: 5 })).toEqual([]);
@@ -26,15 +40,24 @@ describe.each(testEngines())('pgvector store on %s', (engine) => {
   });
 
   it('says whether it uses an HNSW index or an exact scan', async () => {
-    const store = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'contract-model', dims: DIMS });
+    const store = new PgVectorStore({
+      database: t.sophia,
+      tenant: 'acme',
+      model: 'contract-model',
+      dims: DIMS,
+    });
     const info = await store.describe();
     const f = await t.sophia.features();
     if (f.pgvector) {
       expect(info).toMatchObject({ exact: false });
       expect(info.note).toMatch(/HNSW/);
       const { rows } = await sql<{ indexdef: string }>`
-        select indexdef from pg_indexes where tablename = 'embeddings' and indexdef like '%hnsw%'`.execute(t.sophia.db);
-      expect(rows.some((r) => r.indexdef.includes('vector(8)') && r.indexdef.includes('contract-model'))).toBe(true);
+        select indexdef from pg_indexes where tablename = 'embeddings' and indexdef like '%hnsw%'`.execute(
+        t.sophia.db,
+      );
+      expect(
+        rows.some((r) => r.indexdef.includes('vector(8)') && r.indexdef.includes('contract-model')),
+      ).toBe(true);
     } else {
       expect(info).toMatchObject({ exact: true });
       expect(info.note).toMatch(/pgvector is not installed.*exact scan/);
@@ -42,8 +65,18 @@ describe.each(testEngines())('pgvector store on %s', (engine) => {
   });
 
   it('sees writes made through another store instance (no stale scan cache)', async () => {
-    const reader = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'cache-model', dims: DIMS });
-    const writer = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'cache-model', dims: DIMS });
+    const reader = new PgVectorStore({
+      database: t.sophia,
+      tenant: 'acme',
+      model: 'cache-model',
+      dims: DIMS,
+    });
+    const writer = new PgVectorStore({
+      database: t.sophia,
+      tenant: 'acme',
+      model: 'cache-model',
+      dims: DIMS,
+    });
     await writer.upsert('cache', [{ id: 'one', vector: axis(2) }]);
     expect((await reader.query('cache', { vector: axis(2), topK: 5 })).map((h) => h.id)).toEqual(['one']);
     await writer.upsert('cache', [{ id: 'two', vector: axis(2, 0.1) }]);

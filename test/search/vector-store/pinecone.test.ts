@@ -38,7 +38,13 @@ describe('pinecone specifics', () => {
   });
 
   it('reports a wrong key as a clear error without the key', async () => {
-    const store = new PineconeVectorStore({ apiKey: new Secret('wrong-key-123'), indexHost: fake.url, tenant: 'acme', model: 'm', dims: DIMS });
+    const store = new PineconeVectorStore({
+      apiKey: new Secret('wrong-key-123'),
+      indexHost: fake.url,
+      tenant: 'acme',
+      model: 'm',
+      dims: DIMS,
+    });
     const err = await store.query('knowledge_base', { vector: axis(1), topK: 1 }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/Pinecone query failed/);

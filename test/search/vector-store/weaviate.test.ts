@@ -15,7 +15,14 @@ afterAll(async () => {
 });
 
 const make = (tenant = 'acme', key = 'wv-test-key') => {
-  const s = new WeaviateVectorStore({ url: fake.url, grpc: fake.grpc, apiKey: new Secret(key), tenant, model: 'test-model', dims: DIMS });
+  const s = new WeaviateVectorStore({
+    url: fake.url,
+    grpc: fake.grpc,
+    apiKey: new Secret(key),
+    tenant,
+    model: 'test-model',
+    dims: DIMS,
+  });
   stores.push(s);
   return s;
 };

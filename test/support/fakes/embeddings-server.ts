@@ -23,7 +23,11 @@ export function fakeVector(text: string, dims: number, salt = ''): number[] {
   return v.map((x) => x / n);
 }
 
-export async function startFakeEmbeddings(options: { apiKey: string; dims: number; style: 'voyage' | 'openai' }): Promise<FakeEmbeddings> {
+export async function startFakeEmbeddings(options: {
+  apiKey: string;
+  dims: number;
+  style: 'voyage' | 'openai';
+}): Promise<FakeEmbeddings> {
   let state: { failNext: number; bodies: Array<Record<string, unknown>> } = { failNext: 0, bodies: [] };
   const path = options.style === 'voyage' ? '/v1/embeddings' : '/v1/embeddings';
   const server = await startJsonServer(({ method, path: p, headers, body }) => {
@@ -31,7 +35,10 @@ export async function startFakeEmbeddings(options: { apiKey: string; dims: numbe
     if (headers.authorization !== `Bearer ${options.apiKey}`)
       return options.style === 'voyage'
         ? { status: 401, body: { detail: 'Provided API key is invalid.' } }
-        : { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } };
+        : {
+            status: 401,
+            body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } },
+          };
     const b = body as Record<string, unknown>;
     state.bodies.push(b);
     if (state.failNext > 0) {
@@ -39,11 +46,21 @@ export async function startFakeEmbeddings(options: { apiKey: string; dims: numbe
       return { status: 429, headers: { 'retry-after': '0' }, body: { detail: 'Rate limit exceeded' } };
     }
     const input = b.input as string[];
-    if (!Array.isArray(input) || input.length === 0) return { status: 400, body: { detail: 'input must be a non-empty list' } };
+    if (!Array.isArray(input) || input.length === 0)
+      return { status: 400, body: { detail: 'input must be a non-empty list' } };
     const dims = Number(b.output_dimension ?? b.dimensions ?? options.dims);
     const salt = String(b.input_type ?? '');
-    const data = input.map((t, index) => ({ object: 'embedding', embedding: fakeVector(t, dims, salt), index })).reverse();
-    return { body: { object: 'list', data, model: b.model, usage: { total_tokens: input.join(' ').split(/\s+/).length } } };
+    const data = input
+      .map((t, index) => ({ object: 'embedding', embedding: fakeVector(t, dims, salt), index }))
+      .reverse();
+    return {
+      body: {
+        object: 'list',
+        data,
+        model: b.model,
+        usage: { total_tokens: input.join(' ').split(/\s+/).length },
+      },
+    };
   });
   const fake = Object.assign(server, { failNext: 0, bodies: state.bodies });
   state = fake;

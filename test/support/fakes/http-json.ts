@@ -8,7 +8,9 @@ export type Handler = (req: {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: unknown;
-}) => Promise<{ status?: number; body?: unknown; headers?: Record<string, string> }> | { status?: number; body?: unknown; headers?: Record<string, string> };
+}) =>
+  | Promise<{ status?: number; body?: unknown; headers?: Record<string, string> }>
+  | { status?: number; body?: unknown; headers?: Record<string, string> };
 
 export interface JsonServer {
   url: string;
@@ -28,14 +30,22 @@ export async function startJsonServer(handler: Handler): Promise<JsonServer> {
       try {
         body = JSON.parse(raw);
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid JSON' }));
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'invalid JSON' }));
         return;
       }
     }
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ method: req.method ?? 'GET', path: u.pathname, body, headers: req.headers });
     try {
-      const out = await handler({ method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body });
+      const out = await handler({
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body,
+      });
       res.writeHead(out.status ?? 200, { 'content-type': 'application/json', ...(out.headers ?? {}) });
       res.end(out.body === undefined ? '' : JSON.stringify(out.body));
     } catch (err) {

@@ -17,7 +17,11 @@ export interface FakePinecone extends JsonServer {
   namespaces: Map<string, Map<string, Stored>>;
 }
 
-export async function startFakePinecone(options: { apiKey: string; index: string; dimension: number }): Promise<FakePinecone> {
+export async function startFakePinecone(options: {
+  apiKey: string;
+  index: string;
+  dimension: number;
+}): Promise<FakePinecone> {
   const namespaces = new Map<string, Map<string, Stored>>();
   const ns = (name: unknown) => {
     const key = typeof name === 'string' ? name : '';
@@ -25,10 +29,13 @@ export async function startFakePinecone(options: { apiKey: string; index: string
     if (!m) namespaces.set(key, (m = new Map()));
     return m;
   };
-  let self: JsonServer;
+  const ref: { self?: JsonServer } = {};
   const server = await startJsonServer(({ method, path, headers, body }) => {
     if (headers['api-key'] !== options.apiKey)
-      return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' }, status: 401 } };
+      return {
+        status: 401,
+        body: { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' }, status: 401 },
+      };
     const b = (body ?? {}) as Record<string, unknown>;
     if (method === 'GET' && path === `/indexes/${options.index}`) {
       return {
@@ -36,7 +43,7 @@ export async function startFakePinecone(options: { apiKey: string; index: string
           name: options.index,
           dimension: options.dimension,
           metric: 'cosine',
-          host: self.url,
+          host: ref.self!.url,
           vector_type: 'dense',
           deletion_protection: 'disabled',
           spec: { serverless: { cloud: 'aws', region: 'us-east-1' } },
@@ -45,14 +52,20 @@ export async function startFakePinecone(options: { apiKey: string; index: string
       };
     }
     if (method === 'GET' && path.startsWith('/indexes/'))
-      return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'Resource not found' }, status: 404 } };
+      return {
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: 'Resource not found' }, status: 404 },
+      };
     if (method === 'POST' && path === '/vectors/upsert') {
       const vectors = (b.vectors ?? []) as Array<{ id: string; values: number[]; metadata?: Metadata }>;
       for (const v of vectors) {
         if (v.values.length !== options.dimension)
           return {
             status: 400,
-            body: { code: 3, message: `Vector dimension ${v.values.length} does not match the dimension of the index ${options.dimension}` },
+            body: {
+              code: 3,
+              message: `Vector dimension ${v.values.length} does not match the dimension of the index ${options.dimension}`,
+            },
           };
       }
       const m = ns(b.namespace);
@@ -71,7 +84,11 @@ export async function startFakePinecone(options: { apiKey: string; index: string
       }
       const scored = [...ns(b.namespace).entries()]
         .filter(([, s]) => !filter || matches(filter, s.metadata))
-        .map(([id, s]) => ({ id, score: cos(vector, s.values), ...(b.includeMetadata ? { metadata: s.metadata } : {}) }))
+        .map(([id, s]) => ({
+          id,
+          score: cos(vector, s.values),
+          ...(b.includeMetadata ? { metadata: s.metadata } : {}),
+        }))
         .sort((x, y) => y.score - x.score)
         .slice(0, Number(b.topK ?? 10));
       return { body: { matches: scored, namespace: b.namespace ?? '', usage: { readUnits: 1 } } };
@@ -90,11 +107,13 @@ export async function startFakePinecone(options: { apiKey: string; index: string
         out[name] = { vectorCount: m.size };
         total += m.size;
       }
-      return { body: { namespaces: out, dimension: options.dimension, indexFullness: 0, totalVectorCount: total } };
+      return {
+        body: { namespaces: out, dimension: options.dimension, indexFullness: 0, totalVectorCount: total },
+      };
     }
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: `no route ${method} ${path}` } } };
   });
-  self = server;
+  ref.self = server;
   return Object.assign(server, { namespaces });
 }
 

@@ -84,8 +84,14 @@ function evalFilter(f: any, obj: StoredObject): boolean {
   const path: string = f.target?.property ?? f.on?.[0];
   const field = path === '_id' ? obj.uuid : obj.props[path];
   const value: unknown =
-    f.valueText ?? f.valueInt ?? f.valueNumber ?? f.valueBoolean ??
-    f.valueTextArray?.values ?? f.valueIntArray?.values ?? f.valueNumberArray?.values ?? f.valueBooleanArray?.values;
+    f.valueText ??
+    f.valueInt ??
+    f.valueNumber ??
+    f.valueBoolean ??
+    f.valueTextArray?.values ??
+    f.valueIntArray?.values ??
+    f.valueNumberArray?.values ??
+    f.valueBooleanArray?.values;
   const scalar = typeof value === 'bigint' ? Number(value) : value;
   const has = (x: unknown) => (Array.isArray(field) ? field.includes(x) : field === x);
   switch (op) {
@@ -120,7 +126,8 @@ export async function startFakeWeaviate(options: { apiKey: string }): Promise<Fa
   const classes = new Map<string, Map<string, StoredObject>>();
   const authOk = (h: string | undefined) => h === `Bearer ${options.apiKey}`;
   const checkGrpcAuth = (ctx: any) => {
-    if (!authOk(ctx.metadata.get('authorization'))) throw new ServerError(Status.UNAUTHENTICATED, 'unauthorized');
+    if (!authOk(ctx.metadata.get('authorization')))
+      throw new ServerError(Status.UNAUTHENTICATED, 'unauthorized');
   };
   const klass = (name: string) => {
     const c = classes.get(name);
@@ -181,7 +188,9 @@ export async function startFakeWeaviate(options: { apiKey: string }): Promise<Fa
         took: 0.001,
         results: hits.map(({ o, distance }) => ({
           properties: {
-            nonRefProps: { fields: Object.fromEntries(Object.entries(o.props).map(([k, v]) => [k, toValue(v)])) },
+            nonRefProps: {
+              fields: Object.fromEntries(Object.entries(o.props).map(([k, v]) => [k, toValue(v)])),
+            },
             refProps: [],
             targetCollection: req.collection,
             refPropsRequested: false,
@@ -195,23 +204,36 @@ export async function startFakeWeaviate(options: { apiKey: string }): Promise<Fa
 
   const rest: JsonServer = await startJsonServer(({ method, path, headers, body }) => {
     if (!authOk(headers.authorization as string | undefined))
-      return { status: 401, body: { code: 401, message: 'anonymous access not enabled, please provide an auth scheme' } };
+      return {
+        status: 401,
+        body: { code: 401, message: 'anonymous access not enabled, please provide an auth scheme' },
+      };
     if (method === 'GET' && path === '/v1/meta')
-      return { body: { hostname: 'http://[::]:8080', version: '1.28.4', modules: {}, grpcMaxMessageSize: 104858000 } };
+      return {
+        body: { hostname: 'http://[::]:8080', version: '1.28.4', modules: {}, grpcMaxMessageSize: 104858000 },
+      };
     if (path === '/v1/.well-known/ready' || path === '/v1/.well-known/live') return { status: 200 };
     const m = /^\/v1\/schema(?:\/([A-Za-z0-9_]+))?$/.exec(path);
     if (m) {
       const name = m[1];
       if (method === 'GET' && name)
         return classes.has(name)
-          ? { body: { class: name, properties: [], vectorizer: 'none', vectorIndexConfig: { distance: 'cosine' } } }
+          ? {
+              body: {
+                class: name,
+                properties: [],
+                vectorizer: 'none',
+                vectorIndexConfig: { distance: 'cosine' },
+              },
+            }
           : { status: 404 };
       if (method === 'GET') return { body: { classes: [...classes.keys()].map((c) => ({ class: c })) } };
       if (method === 'POST') {
         const cls = (body as { class?: string }).class ?? '';
         if (!/^[A-Z][_0-9A-Za-z]*$/.test(cls))
           return { status: 422, body: { error: [{ message: `'${cls}' is not a valid class name` }] } };
-        if (classes.has(cls)) return { status: 422, body: { error: [{ message: `class name ${cls} already exists` }] } };
+        if (classes.has(cls))
+          return { status: 422, body: { error: [{ message: `class name ${cls} already exists` }] } };
         classes.set(cls, new Map());
         return { body };
       }
@@ -225,7 +247,10 @@ export async function startFakeWeaviate(options: { apiKey: string }): Promise<Fa
       const cm = /Aggregate\s*\{\s*([A-Za-z0-9_]+)/.exec(query);
       if (!cm) return { body: { errors: [{ message: 'fake supports Aggregate meta count only' }] } };
       const c = classes.get(cm[1]!);
-      if (!c) return { body: { errors: [{ message: `Cannot query field "${cm[1]}" on type "AggregateObjectsObj".` }] } };
+      if (!c)
+        return {
+          body: { errors: [{ message: `Cannot query field "${cm[1]}" on type "AggregateObjectsObj".` }] },
+        };
       return { body: { data: { Aggregate: { [cm[1]!]: [{ meta: { count: c.size } }] } } } };
     }
     return { status: 404, body: { error: [{ message: `no route ${method} ${path}` }] } };
