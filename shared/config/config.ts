@@ -89,6 +89,7 @@ const envSchema = z.object({
   SOPHIA_ALLOWED_ORIGINS: list,
   ANTHROPIC_API_KEY: secret,
   ANTHROPIC_MODEL: optionalText,
+  ANTHROPIC_BASE_URL: httpUrl,
   GONG_ACCESS_KEY: secret,
   GONG_ACCESS_KEY_SECRET: secret,
   GONG_BASE_URL: httpUrl,
@@ -129,6 +130,7 @@ export interface SophiaConfig {
   keys: {
     anthropic: Secret | undefined;
     anthropicModel: string;
+    anthropicBaseUrl: string | undefined;
     gongAccessKey: Secret | undefined;
     gongAccessKeySecret: Secret | undefined;
     gongBaseUrl: string;
@@ -185,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keys: {
       anthropic: e.ANTHROPIC_API_KEY,
       anthropicModel: e.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5',
+      anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
       gongAccessKey: e.GONG_ACCESS_KEY,
       gongAccessKeySecret: e.GONG_ACCESS_KEY_SECRET,
       gongBaseUrl: e.GONG_BASE_URL ?? 'https://api.gong.io',

@@ -1,0 +1,304 @@
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { SophiaConfig } from '../config/config.js';
+import type { SophiaDatabase } from '../db/database.js';
+import type { Logger } from '../log/logger.js';
+import type { AuditLog } from './audit.js';
+import { estimateTokens, HARD_CAP_TOKENS } from './budget.js';
+import { inputSchemaOf } from './contract.js';
+import type { ResourceContext } from './define-resource.js';
+import type { AnyTool, Caller, ToolContext } from './define-tool.js';
+import { formatZodIssues, toCallerMessage } from './errors.js';
+import type { ServerDefinition } from './server-definition.js';
+
+/**
+ * Builds one McpServer from a ServerDefinition. The SDK lists the tools (from their zod shapes); calls go
+ * through Sophia's own tools/call handler, which validates arguments with messages that say how to fix them,
+ * checks the caller may use the tool, runs the handler, checks the answer against the output schema and the
+ * token cap, and audits every call, whatever its outcome.
+ */
+export interface RuntimeContext {
+  config: SophiaConfig;
+  logger: Logger;
+  database(): Promise<SophiaDatabase>;
+  audit: AuditLog;
+  transport: Caller['transport'];
+  /** The caller of a request: from the verified token (HTTP) or the local user (stdio). */
+  callerFor(
+    authInfo: { clientId?: string; extra?: Record<string, unknown>; scopes?: string[] } | undefined,
+    sessionId?: string,
+  ): Caller;
+  /** The tenant of a request: the token's `tenant` claim when present, else SOPHIA_TENANT. */
+  tenantFor(caller: Caller, authInfo?: { extra?: Record<string, unknown> }): string;
+}
+
+/** Tools left after read-only mode and the operator's toolset selection. */
+export function enabledTools(
+  def: ServerDefinition,
+  config: Pick<SophiaConfig, 'readOnly' | 'toolsets'>,
+): AnyTool[] {
+  return def.tools.filter(
+    (t) =>
+      (!config.readOnly || t.annotations.readOnlyHint) &&
+      (config.toolsets.length === 0 || config.toolsets.includes(t.toolset)),
+  );
+}
+
+/** Non-read-only tools need the `write` (or `admin`) role over HTTP; local stdio users have every role. */
+export function mayUse(tool: AnyTool, caller: Caller): boolean {
+  if (tool.annotations.readOnlyHint) return true;
+  return caller.roles.includes('write') || caller.roles.includes('admin');
+}
+
+export function buildServer(def: ServerDefinition, runtime: RuntimeContext): McpServer {
+  const tools = enabledTools(def, runtime.config);
+  const hasCompletions =
+    (def.resources ?? []).some((r) => r.template && r.complete) ||
+    (def.prompts ?? []).some((p) => p.complete);
+  const server = new McpServer(
+    { name: `sophia-${def.name}`, title: def.title, version: def.version },
+    {
+      instructions: def.instructions,
+      capabilities: {
+        tools: { listChanged: false },
+        logging: {},
+        ...(def.resources?.length ? { resources: { subscribe: true, listChanged: false } } : {}),
+        ...(def.prompts?.length ? { prompts: { listChanged: false } } : {}),
+        ...(hasCompletions ? { completions: {} } : {}),
+      },
+    },
+  );
+
+  const resourceContext = (
+    authInfo?: { extra?: Record<string, unknown>; clientId?: string; scopes?: string[] },
+    sessionId?: string,
+  ): ResourceContext => {
+    const caller = runtime.callerFor(authInfo, sessionId);
+    return {
+      tenant: runtime.tenantFor(caller, authInfo),
+      caller,
+      config: runtime.config,
+      logger: runtime.logger,
+      database: runtime.database,
+      server,
+    };
+  };
+
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputSchemaOf(tool.input),
+        outputSchema: z.object(tool.output),
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      // Never called: tools/call is handled below.
+      async () => ({ content: [] }),
+    );
+  }
+  const byName = new Map(tools.map((t) => [t.name, t]));
+
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const started = performance.now();
+    const name = request.params.name;
+    const args = request.params.arguments ?? {};
+    const caller = runtime.callerFor(extra.authInfo, extra.sessionId);
+    const tenant = runtime.tenantFor(caller, extra.authInfo);
+    const audit = (outcome: 'ok' | 'error' | 'denied', error?: string) =>
+      runtime.audit.record({
+        tenant,
+        server: def.name,
+        tool: name,
+        caller: caller.id,
+        transport: caller.transport,
+        sessionId: caller.sessionId,
+        args,
+        outcome,
+        error,
+        latencyMs: performance.now() - started,
+      });
+    const fail = (outcome: 'error' | 'denied', message: string): CallToolResult => {
+      audit(outcome, message);
+      return { isError: true, content: [{ type: 'text', text: message }] };
+    };
+
+    const tool = byName.get(name);
+    if (!tool) {
+      const known = tools.map((t) => t.name).join(', ');
+      const hidden = def.tools.some((t) => t.name === name);
+      return fail(
+        'error',
+        hidden
+          ? `Tool ${name} is switched off on this server (read-only mode or toolset selection). Available tools: ${known}.`
+          : `There is no tool named ${name}. Available tools: ${known}.`,
+      );
+    }
+    if (!mayUse(tool, caller)) {
+      return fail(
+        'denied',
+        `Tool ${name} changes data and needs the 'write' role; your token's roles: ${caller.roles.join(', ') || 'none'}.`,
+      );
+    }
+    const parsed = inputSchemaOf(tool.input).safeParse(args);
+    if (!parsed.success) return fail('error', formatZodIssues(name, parsed.error));
+
+    const progressToken = extra._meta?.progressToken;
+    const ctx: ToolContext = {
+      ...resourceContext(extra.authInfo, extra.sessionId),
+      caller,
+      tenant,
+      signal: extra.signal,
+      async progress(progress, total, message) {
+        if (progressToken === undefined) return;
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: {
+            progressToken,
+            progress,
+            ...(total !== undefined ? { total } : {}),
+            ...(message ? { message } : {}),
+          },
+        });
+      },
+    };
+    try {
+      const result = await tool.handler(parsed.data, ctx);
+      const checked = z.object(tool.output).safeParse(result.structured);
+      if (!checked.success) {
+        runtime.logger.error('tool answer does not match its output schema', {
+          tool: name,
+          issues: checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
+        return fail(
+          'error',
+          `${name} produced an answer that does not match its declared schema. This is an error in Sophia; the server log has the details.`,
+        );
+      }
+      const tokens = estimateTokens(result.text) + estimateTokens(JSON.stringify(checked.data));
+      if (tokens > HARD_CAP_TOKENS) {
+        return fail(
+          'error',
+          `${name}'s answer would be about ${tokens} tokens, over the ${HARD_CAP_TOKENS}-token cap. Narrow the request (filters, a smaller limit, detail "summary") and call again.`,
+        );
+      }
+      audit('ok');
+      return { content: [{ type: 'text', text: result.text }], structuredContent: checked.data };
+    } catch (err) {
+      const { message, callerFault } = toCallerMessage(name, err);
+      if (!callerFault) {
+        runtime.logger.error('tool failed', {
+          tool: name,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+      return fail('error', message);
+    }
+  });
+
+  for (const resource of def.resources ?? []) {
+    const meta = { title: resource.title, description: resource.description, mimeType: resource.mimeType };
+    if (resource.uri !== undefined) {
+      server.registerResource(resource.name, resource.uri, meta, async (uri, extra) => {
+        const content = await resource.read(uri, {}, resourceContext(extra.authInfo, extra.sessionId));
+        return {
+          contents: [{ uri: uri.href, mimeType: content.mimeType ?? resource.mimeType, text: content.text }],
+        };
+      });
+    } else {
+      const complete: Record<string, (value: string) => Promise<string[]>> = {};
+      for (const [variable, fn] of Object.entries(resource.complete ?? {})) {
+        complete[variable] = (value) => fn(value, resourceContext());
+      }
+      const template = new ResourceTemplate(resource.template, {
+        list: resource.list
+          ? async (extra) => ({
+              resources: (await resource.list!(resourceContext(extra.authInfo, extra.sessionId))).map(
+                (r) => ({
+                  ...r,
+                  mimeType: r.mimeType ?? resource.mimeType,
+                }),
+              ),
+            })
+          : undefined,
+        complete,
+      });
+      server.registerResource(resource.name, template, meta, async (uri, variables, extra) => {
+        const vars = Object.fromEntries(
+          Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : String(v)]),
+        );
+        const content = await resource.read(uri, vars, resourceContext(extra.authInfo, extra.sessionId));
+        return {
+          contents: [{ uri: uri.href, mimeType: content.mimeType ?? resource.mimeType, text: content.text }],
+        };
+      });
+    }
+  }
+
+  if (def.resources?.length) {
+    // McpServer has no subscription handling: remember what the client watches; servers that see changes
+    // (e.g. the knowledge base's file watcher) call notifyResourceUpdated.
+    const subscriptions = new Set<string>();
+    server.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+      subscriptions.add(req.params.uri);
+      return {};
+    });
+    server.server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+      subscriptions.delete(req.params.uri);
+      return {};
+    });
+    subscriptionsOf.set(server, subscriptions);
+    liveServers.add(server);
+    const previous = server.server.onclose;
+    server.server.onclose = () => {
+      liveServers.delete(server);
+      previous?.();
+    };
+  }
+
+  for (const prompt of def.prompts ?? []) {
+    const argsSchema: Record<string, z.ZodType<string | undefined>> = { ...prompt.args };
+    for (const [arg, fn] of Object.entries(prompt.complete ?? {})) {
+      const schema = argsSchema[arg];
+      if (schema && fn) {
+        argsSchema[arg] = completable(schema, (value) =>
+          (fn as (v: string, c: ResourceContext) => Promise<string[]>)(
+            String(value ?? ''),
+            resourceContext(),
+          ),
+        );
+      }
+    }
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema },
+      async (args: Record<string, string | undefined>, extra) => {
+        const messages = await prompt.render(args, resourceContext(extra.authInfo, extra.sessionId));
+        return {
+          description: prompt.description,
+          messages: messages.map((m) => ({ role: m.role, content: { type: 'text' as const, text: m.text } })),
+        };
+      },
+    );
+  }
+  return server;
+}
+
+const subscriptionsOf = new WeakMap<McpServer, Set<string>>();
+const liveServers = new Set<McpServer>();
+
+/** Tells every connected client subscribed to `uri` that the resource changed. */
+export async function notifyResourceUpdated(uri: string): Promise<void> {
+  for (const server of liveServers) {
+    if (!subscriptionsOf.get(server)?.has(uri)) continue;
+    await server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,33 @@
+import type { AnyPrompt } from './define-prompt.js';
+import type { AnyResource, ResourceContext } from './define-resource.js';
+import type { AnyTool } from './define-tool.js';
+
+/** Everything that makes one MCP server: the runtime builds, filters and serves it. */
+export interface ServerDefinition {
+  /** Machine name, e.g. `data-dictionary`; also the `server` column of the audit log. */
+  name: string;
+  title: string;
+  version: string;
+  /** Told to the host's model at initialisation: what the server is for and how to use its tools. */
+  instructions: string;
+  tools: AnyTool[];
+  resources?: AnyResource[];
+  prompts?: AnyPrompt[];
+  /** Runs once when the server process starts (e.g. a file watcher); may return a stop function. */
+  start?(ctx: StartContext): Promise<void | (() => Promise<void>)>;
+}
+
+/** What a start hook gets: the process's configuration and database, and a way to tell clients about changes. */
+export type StartContext = Omit<ResourceContext, 'server'> & {
+  /** Sends notifications/resources/updated to every connected client subscribed to `uri`. */
+  notifyResourceUpdated(uri: string): Promise<void>;
+};
+
+export function defineServer(def: ServerDefinition): ServerDefinition {
+  const names = new Set<string>();
+  for (const tool of def.tools) {
+    if (names.has(tool.name)) throw new Error(`${def.name}: two tools are named '${tool.name}'`);
+    names.add(tool.name);
+  }
+  return def;
+}
