@@ -462,7 +462,12 @@ export class FakeGitHub {
       return send(res, 200, { errors: [{ message: 'this fake only serves addPullRequestReviewThread' }] });
     }
     const input = body.variables?.input;
-    if (!input) return send(res, 200, { errors: [{ message: 'Variable $input of type AddPullRequestReviewThreadInput! was provided invalid value' }] });
+    if (!input)
+      return send(res, 200, {
+        errors: [
+          { message: 'Variable $input of type AddPullRequestReviewThreadInput! was provided invalid value' },
+        ],
+      });
     for (const repo of this.repos.values())
       for (const pull of repo.pulls.values()) {
         const review = pull.reviews!.find((r) => r.node_id === input.pullRequestReviewId);
