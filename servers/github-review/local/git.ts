@@ -119,6 +119,8 @@ export interface LocalDiff {
   description: string;
   base?: string;
   head?: string;
+  /** For `branch`: the commits compared (merge base and head). */
+  range?: { from: string; to: string };
   untracked: string[];
 }
 
@@ -213,6 +215,7 @@ export async function localDiff(repo: LocalRepository, req: LocalDiffRequest): P
         description: `${base}...${head} (merge base ${mergeBase.slice(0, 7)})`,
         base,
         head,
+        range: { from: mergeBase, to: headSha },
         untracked: [],
       };
     }

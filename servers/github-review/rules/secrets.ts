@@ -148,3 +148,29 @@ export const secretsRule = defineRule({
     return findings;
   },
 });
+
+/**
+ * The line with secrets replaced by `[redacted: kind]`: used wherever Sophia shows diff text (to a model, in
+ * tool output, in resources), so a key leaked in a change is not copied further.
+ */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const t of KNOWN_TOKENS) {
+    out = out.replace(new RegExp(t.pattern.source, 'g'), (m) =>
+      /example|EXAMPLE/.test(m) ? m : `[redacted: ${t.name}]`,
+    );
+  }
+  out = out.replace(new RegExp(URL_WITH_PASSWORD.source, 'gi'), (m, pw: string) =>
+    looksLikePlaceholder(pw) || /^[$%{]/.test(pw) ? m : m.replace(`:${pw}@`, ':[redacted]@'),
+  );
+  const literals = stringLiterals(out);
+  for (const m of out.matchAll(NAMED_LITERAL)) {
+    const name = m[2]!.split('.').pop()!;
+    if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name)) continue;
+    const lit = literals.find((l) => l.start === m.index! + m[0].length);
+    if (lit && !lit.interpolations.length && looksRandom(lit.value, /pass|pwd/i.test(name))) {
+      return out.slice(0, lit.start + 1) + '[redacted]' + out.slice(lit.end - 1);
+    }
+  }
+  return out;
+}
