@@ -30,7 +30,8 @@ export function stringLiterals(line: string, opts: { hashComments?: boolean } = 
     if (ch === '/' && line[i + 1] === '/' && !opts.hashComments) break; // a line comment
     if (ch === '#' && opts.hashComments) break;
     if (ch === '"' || ch === "'" || ch === '`') {
-      const prefixMatch = /([A-Za-z_$][\w$.]*)\s*$/.exec(line.slice(0, i));
+      // the tag before a template literal, allowing type arguments: sql<{ n: number }>`...`
+      const prefixMatch = /([A-Za-z_$][\w$.]*)\s*(?:<(?:[^<>]|<[^<>]*>)*>)?\s*$/.exec(line.slice(0, i));
       const prefix = prefixMatch ? prefixMatch[1]! : '';
       const start = i;
       const interpolations: string[] = [];

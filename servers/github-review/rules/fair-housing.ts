@@ -85,8 +85,16 @@ export function fairHousingHits(raw: string): FairHousingHit[] {
       const end = start + found[0].length;
       if (m.term.verdict === 'context') {
         const rest = wordsAround(text, start, end);
-        const familial = m.term.protected_class === 'familial_status';
-        const contextual = PREFERENCE_OR_LIMIT.test(rest) || (!familial && PERSON_OR_AREA.test(rest));
+        let contextual: boolean;
+        if (m.term.protected_class === 'catch_word') {
+          // catch words (exclusive, private, restricted...) matter when they describe the community or its
+          // people: "exclusive community", not "exclusive offer for new residents"
+          contextual = PERSON_OR_AREA.test(wordsAround(text, end, end, 2));
+        } else if (m.term.protected_class === 'familial_status') {
+          contextual = PREFERENCE_OR_LIMIT.test(rest);
+        } else {
+          contextual = PREFERENCE_OR_LIMIT.test(rest) || PERSON_OR_AREA.test(rest);
+        }
         if (!contextual) continue;
       }
       hits.push({ term: m.term, index: start });

@@ -8,6 +8,9 @@ import { defineRule, type Finding } from './rule-types.js';
  * or vendored files (build output, minified bundles, source maps, protobuf stubs, files marked
  * "Code generated ... DO NOT EDIT" / @generated). Lockfiles are expected to be generated and are left alone.
  */
+/** Test snapshots are generated on purpose and reviewed as data: not "large files". */
+const SNAPSHOT = /(\.snap|\.snapshot\.json)$|(^|\/)__snapshots__\//;
+
 const largeOptions = z.object({
   maxLines: z.number().int().min(1).default(1000),
   maxBytes: z.number().int().min(1).default(1_000_000),
@@ -23,7 +26,7 @@ export const largeFilesRule = defineRule({
   check(input, opts) {
     const findings: Finding[] = [];
     for (const file of input.files) {
-      if (file.status === 'deleted' || isLockfile(file.path)) continue;
+      if (file.status === 'deleted' || isLockfile(file.path) || SNAPSHOT.test(file.path)) continue;
       const big = file.sizeBytes !== undefined && file.sizeBytes > opts.maxBytes;
       if (file.additions <= opts.maxLines && !big) continue;
       const what = big

@@ -87,7 +87,7 @@ export const secretsRule = defineRule({
         if (
           url &&
           !looksLikePlaceholder(url[1]!) &&
-          !/^\$|^%|^\{/.test(url[1]!) &&
+          !/^\\?\$|^%|^\{/.test(url[1]!) &&
           url[1]!.length >= 4 &&
           !inDocs
         ) {

@@ -58,11 +58,23 @@ function interpolatesValues(lit: StringLiteral): boolean {
   if (!lit.interpolations.length) return false;
   if (lit.quote === '`' && SAFE_TAGS.test(lit.prefix)) return false;
   if (lit.quote !== '`' && !/^[fF]|^[rR][fF]$/.test(lit.prefix) && !lit.value.includes('#{')) return false;
-  // Interpolating only constants or placeholder lists ($1, $2) is fine.
-  return lit.interpolations.some(
-    (e) =>
-      !CONSTANT.test(e.trim()) &&
-      !/^(placeholders|\w*Placeholders|columns|\w*Columns|table|tableName)$/i.test(e.trim()),
+  return lit.interpolations.some((e) => !safeInterpolation(e));
+}
+
+/**
+ * Interpolations that cannot carry an injection: constants, numbers forced by Math/Number/parseInt/toFixed,
+ * values passed through an escaping or identifier-quoting function, placeholder lists.
+ */
+export function safeInterpolation(expression: string): boolean {
+  const e = expression.trim();
+  return (
+    CONSTANT.test(e) ||
+    /^(?:Math\.\w+|Number|parseInt|parseFloat|Number\.parseInt|Number\.parseFloat)\s*\(/.test(e) ||
+    /\.toFixed\s*\(\s*\d*\s*\)$/.test(e) ||
+    /^(?:\w*[qQ]uote\w*|\w*[eE]scape\w*|\w+\.(?:escape\w*|quote\w*|lit|ref|id|literal|identifier))\s*\(/.test(
+      e,
+    ) ||
+    /^(?:placeholders|\w*Placeholders|columns|\w*Columns)$/i.test(e)
   );
 }
 
@@ -99,7 +111,10 @@ export function multiLineStrings(
       while (j < text.length && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
       i = j + 1;
     } else if (ch === '`') {
-      const tag = /([A-Za-z_$][\w$.]*)$/.exec(text.slice(Math.max(0, i - 40), i))?.[1] ?? '';
+      const tag =
+        /([A-Za-z_$][\w$.]*)\s*(?:<(?:[^<>]|<[^<>]*>)*>)?\s*$/.exec(
+          text.slice(Math.max(0, i - 600), i),
+        )?.[1] ?? '';
       let j = i + 1;
       let depth = 0;
       while (j < text.length) {
@@ -173,12 +188,14 @@ export const sqlStringBuiltRule = defineRule({
             if (!looksLikeSql(lit.value)) continue;
             if (interpolatesValues(lit) || concatenatedWithVariable(l.text, lit)) lines.add(l.line);
           }
-          if (
-            /\b(sql\.raw|sql\.unsafe|\$queryRawUnsafe|\$executeRawUnsafe|knex\.raw|\.raw)\s*\(\s*`[^`]*\$\{/.test(
+          const raw =
+            /\b(?:sql\.raw|sql\.unsafe|\$queryRawUnsafe|\$executeRawUnsafe|knex\.raw|\.raw)\s*\(\s*(`[^`]*`?)/.exec(
               l.text,
-            )
-          )
-            lines.add(l.line);
+            );
+          if (raw) {
+            const [lit] = stringLiterals(raw[1]!, opts);
+            if (lit?.interpolations.some((e) => !safeInterpolation(e))) lines.add(l.line);
+          }
         }
         for (const line of multiLineFindings(block)) lines.add(line);
       }

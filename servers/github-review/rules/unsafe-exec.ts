@@ -1,5 +1,5 @@
 import { addedLines } from '../diff/diff-types.js';
-import { isSourcePath, isTestPath } from '../diff/file-kinds.js';
+import { isCommentLine, isSourcePath, isTestPath } from '../diff/file-kinds.js';
 import { codeOf, hashComments, stringLiterals } from './code-text.js';
 import { defineRule, excerpt, type Finding } from './rule-types.js';
 
@@ -50,7 +50,7 @@ const PATTERNS: Pattern[] = [
   { what: 'yaml.load without SafeLoader constructs arbitrary objects', path: /\.py$/, test: (c) => /\byaml\.load\s*\(/.test(c) && !/SafeLoader|CSafeLoader/.test(c) },
   { what: 'a shell command built from a value (sh -c)', test: (_c, r) => /\b(?:exec\.Command|spawn|execFile|Popen|run)\s*\(\s*\[?\s*["'](?:ba)?sh["']\s*,\s*(?:\[\s*)?["']-c["']\s*,\s*(?!["'][^"'+$]*["']\s*[,)\]])/.test(r) },
   { what: 'Ruby backticks/system with interpolation run a shell command built from a value', path: /\.(rb|rake)$|(^|\/)Rakefile$/, test: (_c, r) => /`[^`]*#\{[^}]+\}[^`]*`/.test(r) || /\b(?:system|%x)\s*\(?\s*"[^"]*#\{/.test(r) },
-  { what: 'piping a download into a shell runs unreviewed code', test: (_c, r) => /\b(?:curl|wget)\b[^|#]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/.test(r) },
+  { what: 'piping a download into a shell runs unreviewed code', path: /\.(sh|bash|zsh|ya?ml)$|(^|\/)(Dockerfile|Makefile)$/, test: (_c, r) => /\b(?:curl|wget)\b[^|#]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/.test(r) },
   { what: 'eval in a shell script runs a string as code', path: /\.(sh|bash|zsh)$/, test: (_c, r) => /^\s*eval\s+["$]/.test(r) },
 ]; // prettier-ignore
 
@@ -76,6 +76,7 @@ export const unsafeExecRule = defineRule({
       const shellScript = /\.(sh|bash|zsh)$|(^|\/)Dockerfile$|\.ya?ml$/.test(file.path);
       if (!isSourcePath(file.path) && !shellScript) continue;
       for (const { line, text } of addedLines(file)) {
+        if (isCommentLine(text)) continue;
         const what = unsafeExecIn(text, file.path);
         if (!what) continue;
         findings.push({

@@ -200,24 +200,20 @@ To get a rule- and model-based review use review_pull_request instead.`,
         return {
           structured: {
             ...base,
-            checks: checks
-              .slice(0, 100)
-              .map((c) => ({
-                name: c.name,
-                status: c.status,
-                conclusion: c.conclusion,
-                url: c.url,
-                summary: c.summary,
-              })),
-            reviews: reviews
-              .slice(0, 50)
-              .map((r) => ({
-                id: r.id,
-                author: r.author,
-                state: r.state,
-                body: r.body.slice(0, 500),
-                submittedAt: r.submittedAt,
-              })),
+            checks: checks.slice(0, 100).map((c) => ({
+              name: c.name,
+              status: c.status,
+              conclusion: c.conclusion,
+              url: c.url,
+              summary: c.summary,
+            })),
+            reviews: reviews.slice(0, 50).map((r) => ({
+              id: r.id,
+              author: r.author,
+              state: r.state,
+              body: r.body.slice(0, 500),
+              submittedAt: r.submittedAt,
+            })),
             total: 1,
             omitted: 0,
             nextCursor: null,
