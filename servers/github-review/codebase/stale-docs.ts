@@ -28,9 +28,11 @@ export function pathMentions(line: string): string[] {
   for (const m of line.matchAll(/`([^`\s]+)`/g)) found.add(m[1]!);
   for (const m of line.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) found.add(m[1]!);
   for (const m of line.matchAll(/<([^>\s]+\.[a-z0-9]+)>/gi)) found.add(m[1]!);
-  for (const m of line.matchAll(/(?<![\w/.:-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)+\/?)(?![\w/])/g))
+  // bare paths, outside the code spans and links already read
+  const rest = line.replace(/`[^`]*`|\]\([^)]*\)|<[^>]*>/g, (m) => ' '.repeat(m.length));
+  for (const m of rest.matchAll(/(?<![\w/.:-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)+\/?)(?![\w/])/g))
     found.add(m[1]!);
-  for (const m of line.matchAll(
+  for (const m of rest.matchAll(
     /(?<![\w/.-])([\w-]+\.(?:ts|tsx|js|mjs|py|go|rb|java|rs|sql|ya?ml|json|toml|sh))\b/g,
   ))
     found.add(m[1]!);
