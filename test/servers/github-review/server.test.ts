@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type {
   CallToolResult,
@@ -250,6 +252,71 @@ describe.each(testEngines())('github-review server (audit on %s)', (engine) => {
       expect(fallback.findings.length).toBeGreaterThan(0);
     } finally {
       await sampler.close();
+    }
+  });
+
+  it('uses the Anthropic API when the client cannot sample and ANTHROPIC_API_KEY is set', async () => {
+    const requests: Array<{
+      headers: Record<string, unknown>;
+      body: { model: string; system?: string; messages: unknown[] };
+    }> = [];
+    const anthropic = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        requests.push({ headers: req.headers, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'msg_01',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-review-test',
+            content: [
+              {
+                type: 'text',
+                text: JSON.stringify({
+                  summary: 'Stripe helper.',
+                  effort: 2,
+                  keyIssues: [],
+                  securityConcerns: [],
+                  testAssessment: 'Untested.',
+                }),
+              },
+            ],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 10, output_tokens: 10 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => anthropic.listen(0, '127.0.0.1', r));
+    const port = (anthropic.address() as AddressInfo).port;
+    const api = await connectInMemory(definition, {
+      database: t.sophia,
+      tenant: 'acme',
+      env: {
+        ...env(),
+        ANTHROPIC_API_KEY: 'sk-ant-test-key',
+        ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+        ANTHROPIC_MODEL: 'claude-review-test',
+      },
+    });
+    try {
+      const review = structured<Review>(
+        await api.client.callTool({
+          name: 'review_pull_request',
+          arguments: { owner: 'acme', repo: 'rentals', number: 42 },
+        }),
+      );
+      expect(review.model).toMatchObject({ used: true, kind: 'anthropic', name: 'claude-review-test' });
+      expect(requests).toHaveLength(1);
+      const h = requests[0]!.headers;
+      expect(h['x-api-key'] ?? h.authorization).toMatch(/^(Bearer )?sk-ant-test-key$/);
+      expect(requests[0]!.body.system).toMatch(/senior code reviewer/);
+    } finally {
+      await api.close();
+      await new Promise((r) => anthropic.close(r));
     }
   });
 

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { findStaleDocs, pathMentions, resolveMention } from '../../../../servers/github-review/codebase/stale-docs.js';
+import {
+  findStaleDocs,
+  pathMentions,
+  resolveMention,
+} from '../../../../servers/github-review/codebase/stale-docs.js';
 import { changedFile, files, newFile } from '../support/diffs.js';
 
 describe('stale docs', () => {
   it('reads path mentions from code spans, links and bare paths', () => {
-    expect(pathMentions('See `shared/db/database.ts` and [the runtime](../shared/runtime/run.ts#L10), or shared/log/.').sort()).toEqual([
-      '../shared/runtime/run.ts#L10',
-      'shared/db/database.ts',
-      'shared/log/',
-    ]);
+    expect(
+      pathMentions(
+        'See `shared/db/database.ts` and [the runtime](../shared/runtime/run.ts#L10), or shared/log/.',
+      ).sort(),
+    ).toEqual(['../shared/runtime/run.ts#L10', 'shared/db/database.ts', 'shared/log/']);
     expect(pathMentions('Visit https://example.com/a/b and mailto:x@y.z')).toEqual([]);
   });
 
@@ -28,7 +32,10 @@ describe('stale docs', () => {
       changedFile('docs/changed.md', { added: ['see src/rent.ts'] }),
     );
     const docs = [
-      { path: 'README.md', text: 'Entry: `src/old.ts`\nThen src/a.ts\nRent in [rent](src/rent.ts).\nFees under src/fees/.\nUnrelated: src/other.ts' },
+      {
+        path: 'README.md',
+        text: 'Entry: `src/old.ts`\nThen src/a.ts\nRent in [rent](src/rent.ts).\nFees under src/fees/.\nUnrelated: src/other.ts',
+      },
       { path: 'docs/changed.md', text: 'see src/rent.ts' },
       { path: 'docs/names.md', text: 'The `rent.ts` module computes rent.' },
     ];
@@ -46,6 +53,12 @@ describe('stale docs', () => {
 
   it('ignores bare names that match several files', () => {
     const diff = files(changedFile('src/a/index.ts', { added: ['x'] }));
-    expect(findStaleDocs({ files: diff, docs: [{ path: 'README.md', text: 'see `index.ts`' }], allPaths: ['src/a/index.ts', 'src/b/index.ts'] })).toEqual([]);
+    expect(
+      findStaleDocs({
+        files: diff,
+        docs: [{ path: 'README.md', text: 'see `index.ts`' }],
+        allPaths: ['src/a/index.ts', 'src/b/index.ts'],
+      }),
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { budgetDiff, renderHunk } from '../../../../servers/github-review/review
 import { redactSecrets } from '../../../../servers/github-review/rules/secrets.js';
 import { changedFile, files, newFile } from '../support/diffs.js';
 
-const big = (n: number) => Array.from({ length: n }, (_, i) => `const v${i} = compute(${i}); // padding to make the file bigger`);
+const big = (n: number) =>
+  Array.from({ length: n }, (_, i) => `const v${i} = compute(${i}); // padding to make the file bigger`);
 
 describe('diff budget', () => {
   it('orders by relevance then size, drops deletion-only hunks and lists what was left out', () => {
@@ -40,15 +41,28 @@ describe('diff budget', () => {
   });
 
   it('renders new-side line numbers and redacts secrets', () => {
-    const [f] = files(changedFile('src/a.ts', { start: 10, before: ['a'], removed: ['b'], added: [`const k = 'ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}';`] }));
+    const [f] = files(
+      changedFile('src/a.ts', {
+        start: 10,
+        before: ['a'],
+        removed: ['b'],
+        added: [`const k = 'ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}';`],
+      }),
+    );
     expect(renderHunk(f!.hunks[0]!).split('\n')).toEqual([
       '@@ -10,2 +10,2 @@',
       '    10| a',
       '-     | b',
       "+   11| const k = '[redacted: GitHub token]';",
     ]);
-    expect(redactSecrets("db = 'postgres://app:Sup3rS3cret9@db:5432/x'")).toBe("db = 'postgres://app:[redacted]@db:5432/x'");
-    expect(redactSecrets("const clientSecret = 'q8Z2vX9mK4nB7wR1tY6uP3sD0fG5hJ';")).toBe("const clientSecret = '[redacted]';");
-    expect(redactSecrets("const awsKey = 'AKIAIOSFODNN7EXAMPLE';")).toBe("const awsKey = 'AKIAIOSFODNN7EXAMPLE';");
+    expect(redactSecrets("db = 'postgres://app:Sup3rS3cret9@db:5432/x'")).toBe(
+      "db = 'postgres://app:[redacted]@db:5432/x'",
+    );
+    expect(redactSecrets("const clientSecret = 'q8Z2vX9mK4nB7wR1tY6uP3sD0fG5hJ';")).toBe(
+      "const clientSecret = '[redacted]';",
+    );
+    expect(redactSecrets("const awsKey = 'AKIAIOSFODNN7EXAMPLE';")).toBe(
+      "const awsKey = 'AKIAIOSFODNN7EXAMPLE';",
+    );
   });
 });

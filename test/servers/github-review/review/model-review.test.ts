@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { LlmError, type Llm } from '../../../../shared/llm/llm.js';
-import { anchorIssues, ModelAnswerError, parseModelAnswer } from '../../../../servers/github-review/review/model-review.js';
+import {
+  anchorIssues,
+  ModelAnswerError,
+  parseModelAnswer,
+} from '../../../../servers/github-review/review/model-review.js';
 import { parseReviewConfig } from '../../../../servers/github-review/review/review-config.js';
 import { heuristicEffort, reviewChanges } from '../../../../servers/github-review/review/review-changes.js';
 import { changes, files, newFile } from '../support/diffs.js';
 
-const answer = (issues: unknown[] = []) => JSON.stringify({ summary: 'Adds a thing.', effort: 3, keyIssues: issues, securityConcerns: [], testAssessment: 'none' });
+const answer = (issues: unknown[] = []) =>
+  JSON.stringify({
+    summary: 'Adds a thing.',
+    effort: 3,
+    keyIssues: issues,
+    securityConcerns: [],
+    testAssessment: 'none',
+  });
 
 describe('model answers', () => {
   it('reads JSON in a fence or with prose around it, coercing numbers', () => {
     expect(parseModelAnswer('Here you go:\n```json\n' + answer() + '\n```').effort).toBe(3);
-    expect(parseModelAnswer(`Sure! ${answer([{ path: 'a.ts', startLine: '2', title: 't' }])} Done.`).keyIssues[0]).toMatchObject({ startLine: 2, severity: 'warning', detail: '' });
+    expect(
+      parseModelAnswer(`Sure! ${answer([{ path: 'a.ts', startLine: '2', title: 't' }])} Done.`).keyIssues[0],
+    ).toMatchObject({ startLine: 2, severity: 'warning', detail: '' });
   });
 
   it('rejects answers that are not a review, naming the problem', () => {
@@ -41,10 +54,18 @@ describe('model answers', () => {
 describe('review with and without a model', () => {
   const set = changes(newFile('src/a.ts', ['const r = eval(input);', 'export default r;']));
   const config = parseReviewConfig(undefined);
-  const fixed = (text: string): Llm => ({ kind: 'anthropic', complete: async () => ({ text, model: 'claude-test' }) });
+  const fixed = (text: string): Llm => ({
+    kind: 'anthropic',
+    complete: async () => ({ text, model: 'claude-test' }),
+  });
 
   it('uses the model answer when there is one', async () => {
-    const r = await reviewChanges({ changes: set, config, llm: fixed(answer([{ path: 'src/a.ts', startLine: 1, title: 'eval' }])), useModel: 'auto' });
+    const r = await reviewChanges({
+      changes: set,
+      config,
+      llm: fixed(answer([{ path: 'src/a.ts', startLine: 1, title: 'eval' }])),
+      useModel: 'auto',
+    });
     expect(r.model).toMatchObject({ used: true, kind: 'anthropic', name: 'claude-test' });
     expect(r.model.note).toContain('the Anthropic API');
     expect(r.issues[0]!.anchored).toBe(true);
@@ -52,11 +73,19 @@ describe('review with and without a model', () => {
   });
 
   it('falls back to the rules and says why', async () => {
-    const none = await reviewChanges({ changes: set, config, llm: { kind: 'none', complete: async () => ({ text: '', model: '' }) }, useModel: 'auto' });
+    const none = await reviewChanges({
+      changes: set,
+      config,
+      llm: { kind: 'none', complete: async () => ({ text: '', model: '' }) },
+      useModel: 'auto',
+    });
     expect(none.model.note).toMatch(/No model was used: the client does not support MCP sampling/);
     const never = await reviewChanges({ changes: set, config, llm: fixed(answer()), useModel: 'never' });
     expect(never.model.note).toMatch(/useModel: never/);
-    const failing: Llm = { kind: 'anthropic', complete: async () => Promise.reject(new LlmError('the Anthropic API failed (HTTP 529): overloaded')) };
+    const failing: Llm = {
+      kind: 'anthropic',
+      complete: async () => Promise.reject(new LlmError('the Anthropic API failed (HTTP 529): overloaded')),
+    };
     const failed = await reviewChanges({ changes: set, config, llm: failing, useModel: 'auto' });
     expect(failed.model).toMatchObject({ used: false });
     expect(failed.model.note).toMatch(/HTTP 529/);
