@@ -26,7 +26,7 @@ function rate(n: number, ms: number): string {
 
 const db = await openPglite();
 await db.exec('create table bench (id serial primary key, k int, v text)');
-await db.exec("insert into bench (k, v) select g, md5(g::text) from generate_series(1, 10000) g");
+await db.exec('insert into bench (k, v) select g, md5(g::text) from generate_series(1, 10000) g');
 
 let t = performance.now();
 for (let i = 0; i < N; i++) await db.query('select v from bench where id = $1', [(i % 10000) + 1]);
@@ -52,7 +52,8 @@ const wireTen = performance.now() - t;
 t = performance.now();
 await Promise.all(
   Array.from({ length: 10 }, async (_, c) => {
-    for (let i = c; i < N / 5; i += 10) await pool.query('insert into bench (k, v) values ($1, $2)', [i, `w${i}`]);
+    for (let i = c; i < N / 5; i += 10)
+      await pool.query('insert into bench (k, v) values ($1, $2)', [i, `w${i}`]);
   }),
 );
 const writesTen = performance.now() - t;
@@ -93,8 +94,9 @@ for (let i = 0; i < 5; i++) {
 await stopEmbeddedDatabase(home);
 rmSync(home, { recursive: true, force: true });
 startups.sort((a, b) => a - b);
-console.log(`embedded database cold start (new SOPHIA_HOME: initdb + pgvector + pg_trgm): ${Math.round(embeddedCold)} ms`);
+console.log(
+  `embedded database cold start (new SOPHIA_HOME: initdb + pgvector + pg_trgm): ${Math.round(embeddedCold)} ms`,
+);
 console.log(
   `MCP server start (node dist/servers/data-dictionary/main.js to tools/list answered), 5 runs: median ${Math.round(startups[2]!)} ms, min ${Math.round(startups[0]!)} ms, max ${Math.round(startups[4]!)} ms`,
 );
-

@@ -9,7 +9,9 @@ import { cliConfig } from '../run.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 // From dist/cli/commands (built) or cli/commands (sources): the checkout root is the first with package.json.
-const root = existsSync(`${repoRoot}package.json`) ? repoRoot : fileURLToPath(new URL('../../../', import.meta.url));
+const root = existsSync(`${repoRoot}package.json`)
+  ? repoRoot
+  : fileURLToPath(new URL('../../../', import.meta.url));
 
 export function registerServeCommands(program: Command): void {
   program
@@ -18,18 +20,27 @@ export function registerServeCommands(program: Command): void {
     .argument('<server>', `one of: ${Object.keys(SERVERS).join(', ')}`)
     .allowUnknownOption(true)
     .helpOption(false)
-    .argument('[options...]', 'server options: --http --port N --host ADDR --stateless --read-only --toolsets a,b')
+    .argument(
+      '[options...]',
+      'server options: --http --port N --host ADDR --stateless --read-only --toolsets a,b',
+    )
     .action(async (name: string, options: string[]) => {
       await runServerMain(await loadServer(name), options);
     });
 
   program
     .command('mcp-config')
-    .description('Print an mcpServers block for Claude Desktop / Claude Code with this checkout\'s absolute paths')
+    .description(
+      "Print an mcpServers block for Claude Desktop / Claude Code with this checkout's absolute paths",
+    )
     .action(() => {
       const servers: Record<string, unknown> = {};
       for (const name of Object.keys(SERVERS)) {
-        servers[`sophia-${name}`] = { command: process.execPath, args: [`${root}bin/sophia.js`, 'serve', name], env: {} };
+        servers[`sophia-${name}`] = {
+          command: process.execPath,
+          args: [`${root}bin/sophia.js`, 'serve', name],
+          env: {},
+        };
       }
       process.stdout.write(`${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
     });
@@ -55,9 +66,15 @@ export function registerServeCommands(program: Command): void {
         const tools = await client.listTools();
         let line = `${name}: ${tools.tools.length} tool(s)`;
         if (name === 'data-dictionary') {
-          const r = await client.callTool({ name: 'describe_schema', arguments: { countRows: false, limit: 100 } });
+          const r = await client.callTool({
+            name: 'describe_schema',
+            arguments: { countRows: false, limit: 100 },
+          });
           if (r.isError) throw new Error(`describe_schema failed: ${JSON.stringify(r.content)}`);
-          const s = r.structuredContent as { totalMatched: number; engine: { kind: string; version: string } };
+          const s = r.structuredContent as {
+            totalMatched: number;
+            engine: { kind: string; version: string };
+          };
           line += `, describe_schema sees ${s.totalMatched} tables on ${s.engine.kind} ${s.engine.version}`;
         }
         await client.close();
