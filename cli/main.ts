@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
+import { registerServeCommands } from './commands/serve.js';
 import { runCli } from './run.js';
 
 /**
@@ -13,5 +14,6 @@ const program = new Command()
   .version('0.1.0');
 
 registerDbCommands(program);
+registerServeCommands(program);
 
 await runCli(program, process.argv);
