@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
+import { registerReviewCommands } from './commands/review.js';
 import { registerServeCommands } from './commands/serve.js';
 import { runCli } from './run.js';
 
@@ -15,5 +16,6 @@ const program = new Command()
 
 registerDbCommands(program);
 registerServeCommands(program);
+registerReviewCommands(program);
 
 await runCli(program, process.argv);

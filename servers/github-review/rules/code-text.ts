@@ -109,6 +109,8 @@ export function looksLikePlaceholder(value: string): boolean {
   const v = value.toLowerCase();
   return (
     v.length === 0 ||
+    // the words people put where a password goes in examples
+    /^(password|passwd|pass|pw|secret|changeme|postgres|root|admin|test|guest|user|pwd)$/.test(v) ||
     /^(x+|\*+|\.+|-+|0+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|%s|null|none|undefined|true|false)$/.test(
       v,
     ) ||

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RULE_IDS } from '../../../servers/github-review/rules/all-rules.js';
 import { definition } from '../../../servers/github-review/server.js';
 import { contractOf } from '../../../shared/runtime/contract.js';
 
@@ -31,5 +33,19 @@ describe('github-review contract', () => {
     expect(definition.tools.filter((t) => t.annotations.destructiveHint).map((t) => t.name)).toEqual([
       'delete_pending_review',
     ]);
+  });
+
+  it('is documented: the README section names every tool, resource, prompt and rule', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('<!-- section: github review (issue 5) -->');
+    const end = readme.indexOf('<!-- section:', start + 10);
+    const section = readme.slice(start, end < 0 ? undefined : end);
+    const names = [
+      ...definition.tools.map((t) => `\`${t.name}\``),
+      ...(definition.resources ?? []).map((r) => (r.template ?? r.uri)!),
+      ...(definition.prompts ?? []).map((p) => `\`${p.name}\``),
+      ...RULE_IDS.map((id) => `\`${id}\``),
+    ];
+    expect(names.filter((n) => !section.includes(n))).toEqual([]);
   });
 });
