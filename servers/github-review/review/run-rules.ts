@@ -1,6 +1,7 @@
 import type { ChangeSet, DiffFile } from '../diff/diff-types.js';
 import { isUserFacingPath } from '../diff/file-kinds.js';
 import { SEVERITY_ORDER, type Finding } from '../rules/rule-types.js';
+import { redactSecrets } from '../rules/secrets.js';
 import { parseReviewConfig, type ReviewConfig } from './review-config.js';
 
 /**
@@ -86,7 +87,11 @@ export function runRules(
       const key = `${f.path}:${f.side}:${f.line ?? ''}:${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(s.severity ? { ...f, severity: s.severity } : f);
+      const shown =
+        f.evidence !== undefined && f.ruleId !== 'secrets/hardcoded'
+          ? { ...f, evidence: redactSecrets(f.evidence) }
+          : f;
+      findings.push(s.severity ? { ...shown, severity: s.severity } : shown);
       count++;
     }
     rules.push({ id: s.rule.id, title: s.rule.title, enabled: true, findings: count });

@@ -30,7 +30,7 @@ const reviewOptions = {
     .number()
     .int()
     .min(1)
-    .max(200)
+    .max(100)
     .default(40)
     .describe('Most rule findings to return (errors first)'),
 };
@@ -104,9 +104,10 @@ async function review(
   });
   await ctx.progress(3, 3, 'done');
   const comments = suggestedComments(result, input.changes.files);
+  // the structured answer carries every returned finding; the text shows the most severe within half the budget
   const { text } = renderReview(
     { ...result, findings: result.findings.slice(0, input.maxFindings) },
-    DEFAULT_TOOL_TOKENS,
+    DEFAULT_TOOL_TOKENS / 2,
   );
   const findings = result.findings.slice(0, input.maxFindings);
   return {

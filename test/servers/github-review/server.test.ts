@@ -557,6 +557,33 @@ describe.each(testEngines())('github-review server (audit on %s)', (engine) => {
     }
   });
 
+  it('keeps a review of a change with hundreds of findings within the token budget', async () => {
+    const noisy = new TempRepo();
+    try {
+      noisy.commit('initial', { 'README.md': 'x\n' });
+      noisy.write(
+        'src/legacy.ts',
+        Array.from({ length: 300 }, (_, i) => `export const r${i} = eval(rules[${i}]); // rule ${i}`).join(
+          '\n',
+        ) + '\n',
+      );
+      const result = (await conn.client.callTool({
+        name: 'review_local_changes',
+        arguments: { repoPath: noisy.root, maxFindings: 100 },
+      })) as CallToolResult;
+      const review = structured<Review & { totalFindings: number; omittedFindings: number }>(result);
+      expect(review.totalFindings).toBe(301); // 300 eval lines + tests/missing
+      expect(review.findings).toHaveLength(100);
+      expect(review.omittedFindings).toBe(201);
+      expect(review.suggestedComments).toHaveLength(30);
+      const text = (result.content[0] as { text: string }).text;
+      expect(text).toMatch(/more in the structured result/);
+      expect((text.length + JSON.stringify(result.structuredContent).length) / 3.6).toBeLessThan(20_000);
+    } finally {
+      noisy.remove();
+    }
+  });
+
   it('rejects bad input with clear errors', async () => {
     expect(
       errorText(
