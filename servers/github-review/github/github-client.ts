@@ -104,7 +104,13 @@ export function toGitHubError(err: unknown, what: string, authenticated: boolean
       `Could not reach GitHub for ${what}: ${message}. Check GITHUB_API_URL and the network.`,
     );
   }
-  const headers = (err.response?.headers ?? {}) as Record<string, string | undefined>;
+  if (!err.response) {
+    // Octokit reports a failed fetch (refused, DNS, TLS, timeout) as a RequestError without a response
+    return new GitHubError(
+      `Could not reach the GitHub API for ${what}: ${err.message}. Check GITHUB_API_URL and the network.`,
+    );
+  }
+  const headers = (err.response.headers ?? {}) as Record<string, string | undefined>;
   const status = err.status;
   if (
     (status === 403 || status === 429) &&

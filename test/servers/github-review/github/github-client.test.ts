@@ -154,6 +154,17 @@ describe('GitHub client against a local GitHub Enterprise API', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
   });
 
+  it('says when the API cannot be reached at all', async () => {
+    const down = createGitHubClient(
+      loadConfig({ GITHUB_API_URL: 'http://127.0.0.1:1/api/v3', SOPHIA_LOG_LEVEL: 'silent' }),
+      createLogger('test'),
+      { retries: 0 },
+    );
+    await expect(getPull(down, pr)).rejects.toThrow(
+      /^Could not reach the GitHub API for pull request acme\/rentals#42: .*Check GITHUB_API_URL/,
+    );
+  });
+
   it('turns bad credentials into a 401 error that names GITHUB_TOKEN', async () => {
     const other = createGitHubClient(
       loadConfig({ GITHUB_TOKEN: 'ghp_wrong', GITHUB_API_URL: client.apiUrl, SOPHIA_LOG_LEVEL: 'silent' }),
