@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerReviewCommands } from './commands/review.js';
+import { registerServeCommands } from './commands/serve.js';
 import { runCli } from './run.js';
 
 /**
@@ -15,5 +17,7 @@ const program = new Command()
 
 registerDbCommands(program);
 registerKbCommands(program);
+registerServeCommands(program);
+registerReviewCommands(program);
 
 await runCli(program, process.argv);

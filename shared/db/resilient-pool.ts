@@ -89,7 +89,7 @@ export class ResilientPool {
   }
 
   async connect(): Promise<pg.PoolClient> {
-    const deadline = Date.now() + (this.#opts.reconnectForMs ?? 15_000);
+    const deadline = Date.now() + (this.#opts.reconnectForMs ?? 5_000);
     let delay = 100;
     let lastError: unknown;
     for (;;) {

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 export function nodeArgsFor(moduleUrl: URL): string[] {
   const path = fileURLToPath(moduleUrl);
-  if (path.endsWith('.ts')) {
+  if (/\.[mc]?ts$/.test(path)) {
     const loader = createRequire(import.meta.url).resolve('tsx');
     return ['--import', pathToFileURL(loader).href, path];
   }

@@ -23,13 +23,14 @@ export interface ProcessRuntime {
 export function createProcessRuntime(
   config: SophiaConfig,
   logger: Logger,
-  options: { database?: SophiaDatabase } = {},
+  options: { database?: SophiaDatabase | (() => Promise<SophiaDatabase>) } = {},
 ): ProcessRuntime {
-  let opening: Promise<SophiaDatabase> | undefined = options.database
-    ? Promise.resolve(options.database)
-    : undefined;
-  const ownsDatabase = !options.database;
+  const given = options.database;
+  let opening: Promise<SophiaDatabase> | undefined =
+    given && typeof given !== 'function' ? Promise.resolve(given) : undefined;
+  const ownsDatabase = !given;
   const database = (): Promise<SophiaDatabase> => {
+    if (typeof given === 'function') return given();
     opening ??= (async () => {
       const db = await openDatabase({ ...openOptionsFromConfig(config), logger: logger.child('db') });
       try {

@@ -39,8 +39,9 @@ export async function connectInMemory(
     SOPHIA_TENANT: options.tenant ?? 'acme',
     ...options.env,
   });
+  // Without a database, tools that need one fail clearly (and the audit log keeps its entries in memory).
   const runtime = createProcessRuntime(config, createLogger(`test:${definition.name}`), {
-    ...(options.database ? { database: options.database } : {}),
+    database: options.database ?? (() => Promise.reject(new Error('this test server has no database'))),
   });
   const server = buildServer(definition, runtime.contextFor('memory'));
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

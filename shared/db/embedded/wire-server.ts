@@ -59,8 +59,8 @@ interface Client {
   pending: Buffer[];
   statements: Set<string>;
   prefix: string;
+  /** When the client's last unit ran (0: it has not run any). */
   lastUnitAt: number;
-  cleanedUp: boolean;
 }
 
 export interface WireServerStats {
@@ -178,8 +178,7 @@ export class EmbeddedWireServer {
       pending: [],
       statements: new Set(),
       prefix: `_c${id}_`,
-      lastUnitAt: Date.now(),
-      cleanedUp: false,
+      lastUnitAt: 0,
     };
     this.#clients.set(id, client);
     this.#totalConnections++;
@@ -191,8 +190,7 @@ export class EmbeddedWireServer {
       } catch (err) {
         const message = err instanceof ProtocolError ? err.message : 'protocol error';
         this.#opts.logger.warn('closing client after a protocol error', { client: id, error: message });
-        socket.end(errorResponse('FATAL', '08P01', message));
-        this.#onClose(client);
+        this.#terminate(client, errorResponse('FATAL', '08P01', message));
       }
     });
     socket.on('error', () => this.#onClose(client));
@@ -237,10 +235,10 @@ export class EmbeddedWireServer {
         const given = Buffer.from(readPassword(msg));
         const expected = Buffer.from(this.#opts.password ?? '');
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-          client.socket.end(
+          this.#terminate(
+            client,
             errorResponse('FATAL', '28P01', 'password authentication failed (see `sophia db url`)'),
           );
-          this.#onClose(client);
           return;
         }
         this.#finishStartup(client);
@@ -264,6 +262,13 @@ export class EmbeddedWireServer {
     }
   }
 
+  /** Sends a last message, closes the connection (forcibly if the peer does not read) and cleans up. */
+  #terminate(client: Client, last: Buffer): void {
+    client.socket.end(last);
+    setTimeout(() => client.socket.destroy(), 1000).unref();
+    this.#onClose(client);
+  }
+
   #finishStartup(client: Client): void {
     client.phase = 'ready';
     const parts = [authenticationOk()];
@@ -282,19 +287,18 @@ export class EmbeddedWireServer {
       if (this.#queue[i]!.client === client && !this.#queue[i]!.internal) this.#queue.splice(i, 1);
     }
     const needsRollback = this.#pinned === client;
-    if (needsRollback || client.statements.size > 0) {
-      const parts: Buffer[] = [];
-      // Sync ends any half-sent extended-protocol unit; ROLLBACK ends a transaction left open;
-      // the client's named statements are closed; settings a plain SET changed are reset.
-      if (needsRollback) parts.push(syncMessage(), simpleQuery('ROLLBACK'));
-      for (const name of client.statements) parts.push(closeStatement(name));
-      parts.push(syncMessage(), simpleQuery('RESET ALL'));
-      const cleanup: Unit = { client, bytes: Buffer.concat(parts), internal: true };
-      // A pinned session must be released before anybody else runs, so its cleanup goes first.
-      if (needsRollback) this.#queue.unshift(cleanup);
-      else this.#queue.push(cleanup);
-      this.#kick();
-    }
+    if (client.lastUnitAt === 0) return; // never ran anything: nothing to clean up
+    const parts: Buffer[] = [];
+    // Sync ends any half-sent extended-protocol unit; ROLLBACK ends a transaction left open; the client's
+    // named statements are closed; settings a plain SET changed are reset for whoever comes next.
+    if (needsRollback) parts.push(syncMessage(), simpleQuery('ROLLBACK'));
+    for (const name of client.statements) parts.push(closeStatement(name));
+    parts.push(syncMessage(), simpleQuery('RESET ALL'));
+    const cleanup: Unit = { client, bytes: Buffer.concat(parts), internal: true };
+    // A pinned session must be released before anybody else runs, so its cleanup goes first.
+    if (needsRollback) this.#queue.unshift(cleanup);
+    else this.#queue.push(cleanup);
+    this.#kick();
   }
 
   #checkIdleTransaction(): void {
@@ -307,10 +311,10 @@ export class EmbeddedWireServer {
         client: pinned.id,
         timeoutMs: this.#opts.idleInTransactionTimeoutMs,
       });
-      pinned.socket.end(
+      this.#terminate(
+        pinned,
         errorResponse('FATAL', '25P03', 'terminating connection due to idle-in-transaction timeout'),
       );
-      this.#onClose(pinned);
     }
   }
 

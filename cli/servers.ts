@@ -1,0 +1,13 @@
+import type { ServerDefinition } from '../shared/runtime/server-definition.js';
+
+/** The MCP servers the `sophia` command can run, by name. */
+export const SERVERS: Record<string, () => Promise<ServerDefinition>> = {
+  'data-dictionary': async () => (await import('../servers/data-dictionary/server.js')).definition,
+  'github-review': async () => (await import('../servers/github-review/server.js')).definition,
+};
+
+export async function loadServer(name: string): Promise<ServerDefinition> {
+  const load = SERVERS[name];
+  if (!load) throw new Error(`unknown server '${name}'; available: ${Object.keys(SERVERS).join(', ')}`);
+  return load();
+}

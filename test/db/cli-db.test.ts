@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopEmbeddedDatabase } from '../../shared/db/embedded/launcher.js';
+import { nodeArgsFor } from '../../shared/process/node-entry.js';
+
+const run = promisify(execFile);
+const CLI = nodeArgsFor(new URL('../../cli/main.ts', import.meta.url));
+
+describe('sophia db', () => {
+  const home = mkdtempSync(join(tmpdir(), 'sophia-cli-'));
+  const env = { ...process.env, SOPHIA_HOME: home, DATABASE_URL: '', SOPHIA_TENANT: 'payready' };
+  const sophia = (...args: string[]) => run(process.execPath, [...CLI, ...args], { env, encoding: 'utf8' });
+  afterAll(async () => {
+    await stopEmbeddedDatabase(home).catch(() => undefined);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('migrate, url (usable by psql), status and stop', async () => {
+    expect((await sophia('db', 'migrate')).stdout).toContain('applied: 0001-unified-model');
+    expect((await sophia('db', 'migrate')).stdout).toContain('schema up to date');
+    const url = (await sophia('db', 'url')).stdout.trim();
+    expect(url).toMatch(/^postgresql:\/\/sophia:[^@]+@127\.0\.0\.1:\d+\/sophia$/);
+    const psql = await run('psql', [url, '-At', '-c', 'select id from tenants']).catch(() => undefined);
+    if (psql) expect(psql.stdout.trim()).toBe('payready');
+    const status = (await sophia('db', 'status')).stdout;
+    expect(status).toMatch(/status: running \(pid \d+, 127\.0\.0\.1:\d+/);
+    expect((await sophia('db', 'stop')).stdout).toContain('embedded database stopped');
+    expect((await sophia('db', 'status')).stdout).toContain('status: stopped');
+  });
+
+  it('explains a bad configuration in one line, without a stack trace', async () => {
+    const err = await run(process.execPath, [...CLI, 'db', 'status'], {
+      env: { ...env, SOPHIA_DB_IDLE_SECONDS: '-3' },
+      encoding: 'utf8',
+    }).catch((e: { stderr: string; code: number }) => e);
+    expect((err as { code: number }).code).toBe(78);
+    expect((err as { stderr: string }).stderr).toContain(
+      'SOPHIA_DB_IDLE_SECONDS: expected a whole number from 5 to 86400',
+    );
+    expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+});
