@@ -4,6 +4,7 @@ import type { ServerDefinition } from '../shared/runtime/server-definition.js';
 export const SERVERS: Record<string, () => Promise<ServerDefinition>> = {
   'data-dictionary': async () => (await import('../servers/data-dictionary/server.js')).definition,
   'github-review': async () => (await import('../servers/github-review/server.js')).definition,
+  'knowledge-base': async () => (await import('../servers/knowledge-base/server.js')).definition,
 };
 
 export async function loadServer(name: string): Promise<ServerDefinition> {
