@@ -194,6 +194,33 @@ describe.each(testEngines())('knowledge-base server tools on %s', (engine) => {
   });
 });
 
+describe('knowledge-base server without a model', () => {
+  it('skips contextual retrieval cleanly and says so', async () => {
+    const [engine] = testEngines();
+    const t = await createTestDatabase(engine!);
+    await t.tenants('acme');
+    const home = mkdtempSync(join(tmpdir(), 'sophia-kb-nomodel-'));
+    mkdirSync(join(home, 'knowledge-base'), { recursive: true });
+    writeFileSync(join(home, 'knowledge-base', 'note.md'), '# Note\n\nThe otter policy.\n');
+    const conn = await connectInMemory(definition, {
+      database: t.sophia,
+      tenant: 'acme',
+      env: { SOPHIA_HOME: home, SOPHIA_KB_CONTEXTUAL: 'true', SOPHIA_KB_DEFAULT: 'false' },
+    });
+    try {
+      const r = (await conn.client.callTool({ name: 'list_documents', arguments: {} })) as Result;
+      const s = r.structuredContent as { documents: Array<{ path: string }>; index: { contextualRetrieval: string } };
+      expect(s.documents.map((d) => d.path)).toEqual(['note.md']);
+      expect(s.index.contextualRetrieval).toMatch(/skipped: no model/);
+      const hit = (await conn.client.callTool({ name: 'search_knowledge', arguments: { query: 'otter' } })) as Result;
+      expect((hit.structuredContent as { hits: Array<{ path: string }> }).hits[0]!.path).toBe('note.md');
+    } finally {
+      await conn.close();
+      await t.close();
+    }
+  });
+});
+
 describe('knowledge-base server in read-only mode', () => {
   it('hides save_document and refuses it', async () => {
     const [engine] = testEngines();
