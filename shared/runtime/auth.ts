@@ -1,10 +1,8 @@
-import { userInfo } from 'node:os';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { SophiaConfig } from '../config/config.js';
-import type { Caller } from './define-tool.js';
 
 /**
  * Bearer-token authentication for the HTTP transport (OAuth 2.1 resource-server style): a JWT verified with
@@ -53,37 +51,4 @@ export function createTokenVerifier(config: SophiaConfig): OAuthTokenVerifier | 
       };
     },
   };
-}
-
-export function callerFromAuth(
-  transport: Caller['transport'],
-  authInfo: { clientId?: string; extra?: Record<string, unknown>; scopes?: string[] } | undefined,
-  sessionId: string | undefined,
-): Caller {
-  if (transport === 'stdio' || transport === 'memory' || !authInfo) {
-    // A local process speaking stdio runs as the user who started it, with that user's full rights.
-    const local = transport === 'http' ? 'anonymous-loopback' : `local:${safeUser()}`;
-    return { id: local, roles: ['read', 'write', 'pii', 'admin'], canSeePii: true, transport, sessionId };
-  }
-  const roles = (authInfo.extra?.roles as string[] | undefined) ?? authInfo.scopes ?? [];
-  return {
-    id: authInfo.clientId ?? 'unknown',
-    roles,
-    canSeePii: roles.includes('pii') || roles.includes('admin'),
-    transport,
-    sessionId,
-  };
-}
-
-export function tenantFromAuth(config: SophiaConfig, authInfo?: { extra?: Record<string, unknown> }): string {
-  const claimed = authInfo?.extra?.tenant;
-  return typeof claimed === 'string' && /^[a-z0-9][a-z0-9_-]{0,62}$/.test(claimed) ? claimed : config.tenant;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -3,7 +3,6 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ConfigError, loadConfig, type SophiaConfig } from '../config/config.js';
 import { createLogger, setLogLevel } from '../log/logger.js';
 import { buildServer, enabledTools, notifyResourceUpdated } from './build-server.js';
-import { HttpStartError, startHttp } from './http.js';
 import { createProcessRuntime } from './runtime-context.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -74,6 +73,8 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
 
   if (values.http) {
     try {
+      // Loaded only for HTTP: express, the auth middleware and jose are not needed over stdio.
+      const { startHttp } = await import('./http.js');
       const http = await startHttp(def, rt, {
         host: values.host ?? '127.0.0.1',
         port: Number(values.port ?? 8765),
@@ -88,7 +89,7 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
         startupMs: Math.round(performance.now() - started),
       });
     } catch (err) {
-      const message = err instanceof HttpStartError || err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`sophia-${def.name}: cannot start: ${message}\n`);
       process.exit(78);
     }

@@ -3,7 +3,7 @@ import type { SophiaConfig } from '../config/config.js';
 import { openDatabase, openOptionsFromConfig, type SophiaDatabase } from '../db/database.js';
 import type { Logger } from '../log/logger.js';
 import { AuditLog } from './audit.js';
-import { callerFromAuth, tenantFromAuth } from './auth.js';
+import { callerFromAuth, tenantFromAuth } from './caller.js';
 import type { RuntimeContext } from './build-server.js';
 import type { Caller } from './define-tool.js';
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { callerFromAuth, createTokenVerifier, tenantFromAuth } from '../../shared/runtime/auth.js';
+import { createTokenVerifier } from '../../shared/runtime/auth.js';
+import { callerFromAuth, tenantFromAuth } from '../../shared/runtime/caller.js';
 
 /** JWT verification with a JWKS served on 127.0.0.1 (the way an identity provider publishes its keys). */
 describe('bearer tokens verified with a JWKS', () => {
