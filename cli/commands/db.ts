@@ -102,15 +102,18 @@ export function registerDbCommands(program: Command): void {
   db.command('migrate')
     .description('Bring the schema to the latest version and create the configured tenant')
     .action(async () => {
-      await withDatabase(async (sophia, config) => {
-        const pending = await pendingMigrations(sophia.db);
-        const applied = await migrateToLatest(sophia.db);
-        await ensureTenant(sophia.db, config.tenant);
-        process.stdout.write(
-          applied.length
-            ? `applied: ${applied.join(', ')}\n`
-            : `schema up to date (${pending.length} pending before)\n`,
-        );
-      });
+      await withDatabase(
+        async (sophia, config) => {
+          const pending = await pendingMigrations(sophia.db);
+          const applied = await migrateToLatest(sophia.db);
+          await ensureTenant(sophia.db, config.tenant);
+          process.stdout.write(
+            applied.length
+              ? `applied: ${applied.join(', ')}\n`
+              : `schema up to date (${pending.length} pending before)\n`,
+          );
+        },
+        { migrate: false },
+      );
     });
 }

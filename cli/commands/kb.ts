@@ -6,6 +6,7 @@ import { loadBeir } from '../../shared/search/eval/beir.js';
 import { type EvalRetriever, runEval } from '../../shared/search/eval/run-eval.js';
 import type { RetrievalMode } from '../../shared/search/hybrid.js';
 import { SearchService } from '../../shared/search/search-service.js';
+import { KnowledgeBase } from '../../servers/knowledge-base/knowledge-base.js';
 import { withDatabase } from '../run.js';
 
 const RETRIEVERS = ['fts', 'vector', 'hybrid', 'bm25'] as const;
@@ -108,9 +109,32 @@ export function registerKbCommands(program: Command): void {
             process.stdout.write(
               `${h.collection}/${h.path}:${h.snippetLines.start}-${h.snippetLines.end}  ${h.heading ?? ''}  (score ${h.score.fused.toFixed(4)})\n  ${h.snippet.replace(/\n/g, '\n  ')}\n\n`,
             );
-          if (res.hits.length === 0) process.stdout.write('no results\n');
+          if (res.hits.length === 0) {
+            process.stdout.write(
+              'no results (has the knowledge base been indexed? `sophia kb index` indexes the configured folders; the knowledge-base server does it when it starts)\n',
+            );
+          }
         } finally {
           await service.close();
+        }
+      });
+    });
+
+  kb.command('index')
+    .description(
+      "Index the knowledge base's configured sources now (the shipped folder, SOPHIA_KB_DIRS, SOPHIA_KB_GITHUB)",
+    )
+    .action(async () => {
+      await withDatabase(async (database, config) => {
+        const knowledge = new KnowledgeBase(config, database, createLogger('kb-index'));
+        try {
+          const r = await knowledge.syncAll(config.tenant);
+          process.stdout.write(
+            `indexed ${r.indexed}, unchanged ${r.unchanged}, removed ${r.removed}, problems ${r.problems.length} (${Math.round(r.ms)} ms)\n`,
+          );
+          for (const p of r.problems) process.stdout.write(`  ${JSON.stringify(p)}\n`);
+        } finally {
+          await knowledge.close();
         }
       });
     });
