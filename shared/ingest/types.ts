@@ -96,6 +96,7 @@ export type MapOutcome =
 export type RejectCode =
   | 'malformed_json'
   | 'not_an_object'
+  | 'unknown_message_type'
   | 'missing_primary_key'
   | 'bad_primary_key'
   | 'bad_required_value'
