@@ -243,7 +243,13 @@ export async function startFakeGong(options: FakeGongOptions): Promise<FakeGong>
     body: { requestId: `req${++requestCounter}`, errors: [message] },
   });
 
-  const handle = (method: string, path: string, query: URLSearchParams, body: unknown, auth: string) => {
+  const handle = (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+    auth: string,
+  ): { status?: number; body: unknown; headers?: Record<string, string> | undefined } => {
     for (const f of faults) {
       if (f.path !== path) continue;
       if (f.seen++ < (f.after ?? 0)) continue;
