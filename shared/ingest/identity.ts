@@ -1,0 +1,364 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../schema/database.js';
+import type { SophiaDatabase } from '../db/database.js';
+
+/**
+ * Deterministic identity resolution, run at the end of an ingest (set-based SQL, idempotent):
+ *
+ *  - identity_links (evidence that two rows are the same real-world entity):
+ *      same_email        users across sources (Gong users, Salesforce Users, HubSpot owners, Slack users) and
+ *                        contacts across sources (Salesforce Contacts and Leads, HubSpot contacts), by
+ *                        lowercased email;
+ *      same_domain       accounts (Salesforce Accounts, HubSpot companies) by registrable domain;
+ *      gong_crm_context  a Gong party whose CRM context names a Salesforce User: that Gong user and that
+ *                        Salesforce user; a Gong call whose context names an Account in two CRMs: those
+ *                        two accounts;
+ *    each group is linked as a star to its smallest id (n-1 links, not n^2);
+ *  - canonical_id per connected component of the links (users, contacts, accounts): the smallest row id of
+ *    the component, so it is stable whatever order the rows arrived in;
+ *  - Gong call context -> calls.account_id / opportunity_id (Salesforce Account / Opportunity, HubSpot
+ *    company / deal), when not already set;
+ *  - Gong party context (Salesforce Contact / Lead) and email -> call_participants.contact_id, email ->
+ *    call_participants.user_id;
+ *  - calls.account_id from the external participants' email domains when CRM context is absent;
+ *  - references only a record's payload can give (polymorphic or array-valued), when the mapping left
+ *    them empty: Salesforce Task/Event WhoId (003 Contact, 00Q Lead) and WhatId (001 Account,
+ *    006 Opportunity); HubSpot contacts -> companies[0], deals -> companies[0] / contacts[0]
+ *    (duplicate association ids are harmless: the first is taken);
+ *  - transcript segments -> participant by speaker id; Slack members and message authors -> users.
+ */
+export interface IdentitySummary {
+  /** Links added by this pass. */
+  links: number;
+  byRule: Record<string, number>;
+  /** Components with more than one row, per entity type. */
+  clusters: number;
+  participantsMatched: number;
+  callsWithAccount: number;
+  referencesFilled: number;
+}
+
+type Trx = Transaction<Database>;
+
+/**
+ * Connected components of an undirected graph, labelled by their smallest node (pure, deterministic).
+ * Every node in `nodes` gets a label; nodes only named by edges are included too.
+ */
+export function connectedComponents(
+  nodes: Iterable<string>,
+  edges: Iterable<readonly [string, string]>,
+): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    // path compression
+    let cur = x;
+    while (parent.get(cur) !== root) {
+      const next = parent.get(cur)!;
+      parent.set(cur, root);
+      cur = next;
+    }
+    return root;
+  };
+  const add = (x: string) => {
+    if (!parent.has(x)) parent.set(x, x);
+  };
+  for (const n of nodes) add(n);
+  for (const [a, b] of edges) {
+    add(a);
+    add(b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) continue;
+    // the smaller id is the root, so the label is the component's minimum
+    if (ra < rb) parent.set(rb, ra);
+    else parent.set(ra, rb);
+  }
+  const out = new Map<string, string>();
+  for (const n of parent.keys()) out.set(n, find(n));
+  return out;
+}
+
+async function count(trx: Trx, query: ReturnType<typeof sql>): Promise<number> {
+  const r = await query.execute(trx);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+async function starLinks(
+  trx: Trx,
+  tenant: string,
+  table: 'users' | 'contacts' | 'accounts',
+  entityType: string,
+  rule: string,
+  keyExpr: string,
+): Promise<number> {
+  return count(
+    trx,
+    sql`
+      with keyed as (
+        select id, ${sql.raw(keyExpr)} as k from ${sql.table(table)}
+      ), g as (
+        select k, min(id::text)::uuid as root from keyed where k is not null and k <> ''
+        group by k having count(*) > 1
+      )
+      insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
+      select ${tenant}, ${entityType}, g.root, keyed.id, ${rule}, 1, jsonb_build_object('key', keyed.k)
+      from keyed join g on g.k = keyed.k
+      where keyed.id <> g.root
+      on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+  );
+}
+
+export async function resolveIdentities(db: SophiaDatabase, tenant: string): Promise<IdentitySummary> {
+  return db.withTenant(tenant, async (trx) => {
+    const byRule: Record<string, number> = {};
+    const addRule = (rule: string, n: number) => {
+      if (n > 0) byRule[rule] = (byRule[rule] ?? 0) + n;
+    };
+    let referencesFilled = 0;
+
+    // --- references only the payload can give
+    referencesFilled += await count(
+      trx,
+      sql`
+        update activities a set
+          contact_id = coalesce(a.contact_id, c.id),
+          account_id = coalesce(a.account_id, acc.id),
+          opportunity_id = coalesce(a.opportunity_id, o.id)
+        from source_records s
+        left join contacts c on c.source = 'salesforce' and c.source_id = s.payload->>'WhoId'
+        left join accounts acc on acc.source = 'salesforce' and acc.source_id = coalesce(
+          s.payload->>'AccountId', case when s.payload->>'WhatId' like '001%' then s.payload->>'WhatId' end)
+        left join opportunities o on o.source = 'salesforce' and o.source_id = s.payload->>'WhatId'
+          and s.payload->>'WhatId' like '006%'
+        where s.source = 'salesforce' and s.stream in ('Task', 'Event') and s.entity = 'activities'
+          and a.id = s.entity_id
+          and ((a.contact_id is null and c.id is not null) or (a.account_id is null and acc.id is not null)
+               or (a.opportunity_id is null and o.id is not null))`,
+    );
+    referencesFilled += await count(
+      trx,
+      sql`
+        update contacts c set account_id = acc.id
+        from source_records s
+        join accounts acc on acc.source = 'hubspot' and acc.source_id = coalesce(
+          s.payload->'companies'->>0, s.payload->'properties'->>'associatedcompanyid')
+        where s.source = 'hubspot' and s.stream = 'contacts' and c.id = s.entity_id and c.account_id is null`,
+    );
+    referencesFilled += await count(
+      trx,
+      sql`
+        update opportunities o set
+          account_id = coalesce(o.account_id, acc.id),
+          primary_contact_id = coalesce(o.primary_contact_id, ct.id)
+        from source_records s
+        left join accounts acc on acc.source = 'hubspot' and acc.source_id = s.payload->'companies'->>0
+        left join contacts ct on ct.source = 'hubspot' and ct.source_id = s.payload->'contacts'->>0
+        where s.source = 'hubspot' and s.stream = 'deals' and o.id = s.entity_id
+          and ((o.account_id is null and acc.id is not null) or (o.primary_contact_id is null and ct.id is not null))`,
+    );
+
+    // --- Gong call context -> account / opportunity
+    const contextObjects = sql`
+      select c.id as call_id, lower(ctx->>'system') as system, obj->>'objectType' as object_type,
+             obj->>'objectId' as object_id
+      from calls c
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(c.crm_context) = 'array' then c.crm_context else '[]'::jsonb end) ctx
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(ctx->'objects') = 'array' then ctx->'objects' else '[]'::jsonb end) obj
+      where c.source = 'gong'`;
+    let callsWithAccount = await count(
+      trx,
+      sql`
+        with o as (${contextObjects}), m as (
+          select o.call_id, min(a.id::text)::uuid as account_id
+          from o join accounts a on a.source = o.system and a.source_id = o.object_id
+          where o.object_type = 'Account' and o.system in ('salesforce', 'hubspot')
+          group by o.call_id
+        )
+        update calls c set account_id = m.account_id from m where c.id = m.call_id and c.account_id is null`,
+    );
+    await count(
+      trx,
+      sql`
+        with o as (${contextObjects}), m as (
+          select o.call_id, min(p.id::text)::uuid as opportunity_id
+          from o join opportunities p on p.source = o.system and p.source_id = o.object_id
+          where o.object_type = 'Opportunity' and o.system in ('salesforce', 'hubspot')
+          group by o.call_id
+        )
+        update calls c set opportunity_id = m.opportunity_id from m
+        where c.id = m.call_id and c.opportunity_id is null`,
+    );
+    addRule(
+      'gong_crm_context',
+      await count(
+        trx,
+        sql`
+          with o as (${contextObjects}), acc as (
+            select distinct o.call_id, a.id from o join accounts a on a.source = o.system and a.source_id = o.object_id
+            where o.object_type = 'Account'
+          )
+          insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
+          select distinct ${tenant}, 'account', least(x.id::text, y.id::text)::uuid, greatest(x.id::text, y.id::text)::uuid,
+                 'gong_crm_context', 1, jsonb_build_object('call_id', x.call_id)
+          from acc x join acc y on x.call_id = y.call_id and x.id < y.id
+          on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+      ),
+    );
+
+    // --- Gong party context: Salesforce User / Contact / Lead ids named on a party
+    const partyObjects = sql`
+      select s.source_id as call_source_id, p->>'id' as party_id, p->>'userId' as gong_user_id,
+             obj->>'objectType' as object_type, obj->>'objectId' as object_id, lower(ctx->>'system') as system
+      from source_records s
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(s.payload->'parties') = 'array' then s.payload->'parties' else '[]'::jsonb end) p
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(p->'context') = 'array' then p->'context' else '[]'::jsonb end) ctx
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(ctx->'objects') = 'array' then ctx->'objects' else '[]'::jsonb end) obj
+      where s.source = 'gong' and s.stream = 'extensiveCalls'`;
+    addRule(
+      'gong_crm_context',
+      await count(
+        trx,
+        sql`
+          with o as (${partyObjects}), pairs as (
+            select distinct g.id as a, u.id as b
+            from o join users g on g.source = 'gong' and g.source_id = o.gong_user_id
+            join users u on u.source = o.system and u.source_id = o.object_id
+            where o.object_type = 'User' and g.id <> u.id
+          )
+          insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
+          select ${tenant}, 'user', least(a::text, b::text)::uuid, greatest(a::text, b::text)::uuid,
+                 'gong_crm_context', 1, null
+          from pairs
+          on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+      ),
+    );
+    let participantsMatched = await count(
+      trx,
+      sql`
+        with o as (${partyObjects}), m as (
+          select distinct on (cp.id) cp.id, ct.id as contact_id
+          from o join calls c on c.source = 'gong' and c.source_id = o.call_source_id
+          join call_participants cp on cp.call_id = c.id and cp.source_participant_id = o.party_id
+          join contacts ct on ct.source = o.system and ct.source_id = o.object_id
+          where o.object_type in ('Contact', 'Lead') and cp.contact_id is null
+          order by cp.id, ct.id
+        )
+        update call_participants cp set contact_id = m.contact_id from m where cp.id = m.id`,
+    );
+
+    // --- same email / same domain
+    addRule('same_email', await starLinks(trx, tenant, 'users', 'user', 'same_email', 'lower(trim(email))'));
+    addRule(
+      'same_email',
+      await starLinks(trx, tenant, 'contacts', 'contact', 'same_email', 'lower(trim(email))'),
+    );
+    addRule(
+      'same_domain',
+      await starLinks(trx, tenant, 'accounts', 'account', 'same_domain', 'lower(domain)'),
+    );
+
+    // --- participants by email
+    participantsMatched += await count(
+      trx,
+      sql`
+        update call_participants cp set user_id = u.id
+        from (select distinct on (lower(email)) lower(email) as email, id from users
+              where email is not null order by lower(email), (source <> 'gong'), id) u
+        where cp.user_id is null and cp.email is not null and lower(cp.email) = u.email`,
+    );
+    participantsMatched += await count(
+      trx,
+      sql`
+        update call_participants cp set contact_id = c.id
+        from (select distinct on (lower(email)) lower(email) as email, id from contacts
+              where email is not null order by lower(email), source, id) c
+        where cp.contact_id is null and cp.user_id is null and cp.email is not null and lower(cp.email) = c.email`,
+    );
+
+    // --- calls without CRM context: the account of the external participants' email domain
+    callsWithAccount += await count(
+      trx,
+      sql`
+        with d as (
+          select cp.call_id, lower(split_part(cp.email, '@', 2)) as dom, count(*) as n
+          from call_participants cp join calls c on c.id = cp.call_id
+          where c.account_id is null and cp.email like '%@%' and cp.user_id is null
+            and lower(cp.affiliation) <> 'internal'
+          group by 1, 2
+        ), m as (
+          select distinct on (d.call_id) d.call_id, a.id as account_id
+          from d join accounts a
+            on a.domain = d.dom or a.domain = substring(d.dom from position('.' in d.dom) + 1)
+          order by d.call_id, d.n desc, (a.source <> 'salesforce'), a.id
+        )
+        update calls c set account_id = m.account_id from m where c.id = m.call_id and c.account_id is null`,
+    );
+
+    // --- segments -> participants; Slack members and authors -> users
+    await count(
+      trx,
+      sql`
+        update transcript_segments ts set participant_id = cp.id
+        from call_participants cp
+        where ts.participant_id is null and ts.speaker_id is not null
+          and cp.call_id = ts.call_id and cp.speaker_id = ts.speaker_id`,
+    );
+    await count(
+      trx,
+      sql`
+        update slack_channel_members m set user_id = u.id from users u
+        where m.user_id is null and u.source = 'slack' and u.source_id = m.member_source_id`,
+    );
+    await count(
+      trx,
+      sql`
+        update slack_messages m set user_id = u.id from users u
+        where m.user_id is null and m.user_source_id is not null
+          and u.source = 'slack' and u.source_id = m.user_source_id`,
+    );
+
+    // --- canonical ids: connected components of the links
+    let clusters = 0;
+    for (const [table, entityType] of [
+      ['users', 'user'],
+      ['contacts', 'contact'],
+      ['accounts', 'account'],
+    ] as const) {
+      const { rows: nodes } = await sql<{ id: string; canonical_id: string | null }>`
+        select id, canonical_id from ${sql.table(table)}`.execute(trx);
+      const { rows: edges } = await sql<{ l: string; r: string }>`
+        select left_id as l, right_id as r from identity_links where entity_type = ${entityType}`.execute(
+        trx,
+      );
+      const current = new Map(nodes.map((n) => [n.id, n.canonical_id]));
+      const labels = connectedComponents(
+        nodes.map((n) => n.id),
+        edges.map((e) => [e.l, e.r] as const),
+      );
+      const sizes = new Map<string, number>();
+      const changes: Array<{ id: string; canonical_id: string }> = [];
+      for (const [id, label] of labels) {
+        if (!current.has(id)) continue; // a link to a row since deleted
+        sizes.set(label, (sizes.get(label) ?? 0) + 1);
+        if (current.get(id) !== label) changes.push({ id, canonical_id: label });
+      }
+      clusters += [...sizes.values()].filter((n) => n > 1).length;
+      for (let i = 0; i < changes.length; i += 5000) {
+        await sql`
+          update ${sql.table(table)} t set canonical_id = x.canonical_id
+          from jsonb_to_recordset(${JSON.stringify(changes.slice(i, i + 5000))}::jsonb) as x(id uuid, canonical_id uuid)
+          where t.id = x.id`.execute(trx);
+      }
+    }
+
+    const links = Object.values(byRule).reduce((a, b) => a + b, 0);
+    return { links, byRule, clusters, participantsMatched, callsWithAccount, referencesFilled };
+  });
+}
