@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
+import { registerIngestCommands } from './commands/ingest.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerReviewCommands } from './commands/review.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -19,5 +20,6 @@ registerDbCommands(program);
 registerKbCommands(program);
 registerServeCommands(program);
 registerReviewCommands(program);
+registerIngestCommands(program);
 
 await runCli(program, process.argv);
