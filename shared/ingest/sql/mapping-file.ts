@@ -47,7 +47,7 @@ const columnSpec = z.union([
 
 const fileSchema = z.strictObject({
   entity: z.string().optional(),
-  id: z.union([z.string().min(1), fieldSpec.omit({ field: true })]),
+  id: z.string().min(1),
   cursor: z
     .union([z.string().min(1), fieldSpec.omit({ field: true }).extend({ column: z.string().min(1) })])
     .optional(),
@@ -158,12 +158,12 @@ export function parseSqlMapping(
       active: true,
       notes: spec.notes ?? `from ${where}`,
     });
-  if (typeof file.id === 'string') rule(file.id, 'source_id', {});
-  else throw new SqlMappingError(`${where}: id must name the primary key column`);
+  rule(file.id, 'source_id', {});
   const cursorColumn =
     options.cursorColumn ?? (typeof file.cursor === 'string' ? file.cursor : file.cursor?.column);
   if (cursorColumn) {
-    const spec = typeof file.cursor === 'object' ? file.cursor : {};
+    const spec: { transform?: string | undefined; args?: unknown } =
+      typeof file.cursor === 'object' ? file.cursor : {};
     rule(cursorColumn, '_cursor', {
       ...spec,
       transform: spec.transform ?? options.cursorTransform ?? 'text',
