@@ -8,6 +8,7 @@ import { formatSummary, startIngestRun } from '../../shared/ingest/run.js';
 import type { SourceName } from '../../shared/ingest/types.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { withDatabase } from '../run.js';
+import { registerIngestSourceCommands } from './ingest-sources.js';
 
 const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack'];
 
@@ -157,5 +158,6 @@ export function registerIngestCommands(program: Command): Command {
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });
+  registerIngestSourceCommands(ingest);
   return ingest;
 }
