@@ -1,5 +1,8 @@
 import {
+  ACKNOWLEDGEMENTS,
   AGENDA_REP,
+  DEMO_REACTIONS,
+  DEMO_STEPS,
   CLOSINGS,
   COLLECTION_AGENT,
   COLLECTION_RESIDENT,
@@ -293,7 +296,7 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     lines.push({ speaker, text: t, topic });
     return lines.length - 1;
   };
-  const custSentences = () => 1 + rng.int(0, Math.round(3 * (1 - style.talkShare)));
+  const custSentences = () => 1 + rng.int(0, Math.round(4 * (1 - style.talkShare)));
 
   const pendingObjections: {
     type: ObjectionType;
@@ -384,13 +387,21 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     const questions =
       plan.kind === 'negotiation'
         ? rng.int(0, 2)
-        : Math.max(1, Math.round(style.questionRate * rng.int(6, 14)));
+        : Math.max(
+            1,
+            Math.round(
+              style.questionRate *
+                (plan.kind === 'discovery' || plan.kind === 'demo' ? rng.int(12, 20) : rng.int(6, 12)),
+            ),
+          );
     for (const q of rng.sample(DISCOVERY_QUESTIONS, questions)) {
       say(repIdx, q, TOPIC.discovery);
       const who = customer();
       const n = custSentences();
       for (let i = 0; i < n; i++)
         say(who, rng.pick(i === 0 ? CUSTOMER_ANSWERS : CUSTOMER_PORTFOLIO), TOPIC.discovery);
+      if (rng.chance(style.talkShare)) say(repIdx, rng.pick(ACKNOWLEDGEMENTS), TOPIC.discovery);
+      if (rng.chance(style.talkShare - 0.2)) say(repIdx, rng.pick(PITCH_REP), TOPIC.discovery);
     }
     if (plan.kind === 'discovery' || plan.kind === 'demo')
       say(customer(), rng.pick(CUSTOMER_PORTFOLIO), TOPIC.discovery);
@@ -404,10 +415,32 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     } else if (plan.kind === 'checkin' || plan.kind === 'renewal') {
       say(customer(), rng.pick(POSITIVE_TONE), TOPIC.account);
     }
+    // Account review on customer calls: the rep walks through usage, the customer reacts.
+    if (plan.kind === 'checkin' || plan.kind === 'renewal' || plan.kind === 'escalation') {
+      const n = rng.int(3, 6);
+      for (let i = 0; i < n; i++) {
+        say(repIdx, rng.pick(i % 2 ? ACKNOWLEDGEMENTS : RENEWAL_REP), TOPIC.account);
+        if (plan.negative && rng.chance(0.5)) {
+          say(customer(), rng.pick(NEGATIVE_TONE), TOPIC.account);
+          negativeSentences++;
+        } else
+          say(
+            customer(),
+            rng.pick(plan.negative ? CUSTOMER_ANSWERS : [...CUSTOMER_ANSWERS, ...POSITIVE_TONE]),
+            TOPIC.account,
+          );
+      }
+    }
     // Pitch: a monologue whose length follows the rep's style.
     if (plan.kind !== 'escalation') {
       const n = rng.int(style.monologue[0], style.monologue[1]);
       for (const t of rng.sample(PITCH_REP, n)) say(repIdx, t, TOPIC.pitch);
+      if (plan.kind === 'demo') {
+        for (const step of rng.sample(DEMO_STEPS, rng.int(6, 10))) {
+          say(colleagues.length && rng.chance(0.4) ? rng.pick(colleagues) : repIdx, step, 'Product Demo');
+          if (rng.chance(1 - style.talkShare)) say(customer(), rng.pick(DEMO_REACTIONS), 'Product Demo');
+        }
+      }
       if (colleagues.length && rng.chance(0.7))
         for (const t of rng.sample(PITCH_REP, 2)) say(rng.pick(colleagues), t, TOPIC.pitch);
       // Rep checks in with a question now and then.

@@ -916,3 +916,36 @@ export const CASE_SUBJECTS = [
   'ACH returns not reflected in resident balance',
   'Question about convenience fee configuration',
 ];
+
+export const ACKNOWLEDGEMENTS = [
+  'Got it, that is really common with {pms} portfolios.',
+  'That makes sense.',
+  "Okay, that's helpful context.",
+  'Interesting, we hear that a lot from operators in the {region}.',
+  'Right, and that is usually where the manual work piles up.',
+  'Understood, thanks for walking me through that.',
+  'Yeah, month end is where it always hurts.',
+  "That's a great point, let me make a note of it.",
+];
+
+export const DEMO_STEPS = [
+  'Let me share my screen, you should see the resident dashboard now.',
+  'This is what a resident sees when they get the text reminder on the first of the month.',
+  'They can pay by card, bank or cash at a retail location, right from this screen.',
+  'Here on the manager side you can see every payment post into {pms} with the ledger reference.',
+  'This view shows who is late, who is on a payment plan, and who we have already reminded.',
+  "Now I'll switch over to the AI leasing assistant.",
+  'Here is a real conversation where a prospect asked about pet policy at eleven at night.',
+  'You can see the assistant booked the tour and handed it to the leasing agent in the morning.',
+  'And this is the reporting, with collections and lead response side by side per community.',
+  'Everything here can be filtered by region or by property.',
+];
+
+export const DEMO_REACTIONS = [
+  'Oh, that is nice.',
+  'Can it do that for our affordable properties too?',
+  'How long does it take for the payment to show up there?',
+  'Our regional managers would love that view.',
+  'Okay.',
+  'Wait, go back one, what was that column?',
+];
