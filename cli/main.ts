@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
+import { registerDemoCommands } from './commands/demo.js';
 import { registerIngestCommands } from './commands/ingest.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerReviewCommands } from './commands/review.js';
@@ -21,5 +22,6 @@ registerKbCommands(program);
 registerServeCommands(program);
 registerReviewCommands(program);
 registerIngestCommands(program);
+registerDemoCommands(program);
 
 await runCli(program, process.argv);
