@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
 import type { SophiaDatabase } from '../../shared/db/database.js';
 import { ingestAirbytePostgres } from '../../shared/ingest/airbyte-postgres/connector.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
@@ -16,7 +17,7 @@ import {
   syncSqlMappings,
 } from '../../shared/ingest/sql/mapping-file.js';
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
-import type { SourceName } from '../../shared/ingest/types.js';
+import type { Mapper, SourceName, Validator } from '../../shared/ingest/types.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { withDatabase } from '../run.js';
 
@@ -31,20 +32,21 @@ import { withDatabase } from '../run.js';
 const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack'];
 
 /** Brings the dictionary tables up to date with the reviewed files first (as `sophia ingest airbyte` does). */
-async function syncDictionary(db: SophiaDatabase, tenant: string): Promise<void> {
-  for (const path of ['../../schema/dictionary/sync.js', '../../shared/ingest/dictionary.js']) {
-    let mod: { syncDictionary?: (db: SophiaDatabase, tenant: string) => Promise<unknown> };
-    try {
-      mod = (await import(path)) as typeof mod;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw err;
-    }
-    if (mod.syncDictionary) {
-      await mod.syncDictionary(db, tenant);
-      return;
-    }
-  }
+async function syncDictionaryFiles(db: SophiaDatabase, tenant: string): Promise<void> {
+  const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
+  for (const k of report.kept) process.stderr.write(`dictionary: kept ${k}\n`);
+}
+
+/** The mapper and validator of the tenant, from the dictionary tables (after any mapping sync). */
+async function dictionaryFor(
+  db: SophiaDatabase,
+  tenant: string,
+): Promise<{ mapper: Mapper; validator: Validator }> {
+  return db.withTenant(
+    tenant,
+    async (trx) => ({ mapper: await loadMapper(trx, tenant), validator: await loadValidator(trx, tenant) }),
+    { readOnly: true },
+  );
 }
 
 /** Runs `read` into the run; on an error records the run as failed, prints the summary, and rethrows clearly. */
@@ -96,7 +98,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
         if (!gongAccessKey || !gongAccessKeySecret)
           throw new Error('set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET to read the Gong API');
         const logger = createLogger('ingest:gong');
-        await syncDictionary(db, config.tenant);
+        await syncDictionaryFiles(db, config.tenant);
         const client = new GongClient({
           baseUrl: gongBaseUrl,
           accessKey: gongAccessKey,
@@ -104,6 +106,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
           logger,
         });
         const run = await startIngestRun(db, {
+          ...(await dictionaryFor(db, config.tenant)),
           tenant: config.tenant,
           connector: 'gong-api',
           source: 'gong',
@@ -155,12 +158,13 @@ export function registerIngestSourceCommands(ingest: Command): void {
         const source = opts.source as SourceName;
         const logger = createLogger(`ingest:${source}`);
         await withDatabase(async (db, config) => {
-          await syncDictionary(db, config.tenant);
+          await syncDictionaryFiles(db, config.tenant);
           const src = await openSourceDatabase(opts.url, {
             applicationName: 'sophia-ingest-airbyte-postgres',
           });
           try {
             const run = await startIngestRun(db, {
+              ...(await dictionaryFor(db, config.tenant)),
               tenant: config.tenant,
               connector: 'airbyte-postgres',
               source,
@@ -219,7 +223,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
         const mappingText = opts.mapping ? readFileSync(opts.mapping, 'utf8') : undefined;
         const logger = createLogger('ingest:sql');
         await withDatabase(async (db, config) => {
-          await syncDictionary(db, config.tenant);
+          await syncDictionaryFiles(db, config.tenant);
           const src = await openSourceDatabase(opts.url, { applicationName: 'sophia-ingest-sql' });
           try {
             const columns = await describeQuery(src.client, query);
@@ -258,6 +262,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
               await syncSqlMappings(db, config.tenant, entity, rules);
             }
             const run = await startIngestRun(db, {
+              ...(await dictionaryFor(db, config.tenant)),
               tenant: config.tenant,
               connector: 'sql',
               source: 'sql',

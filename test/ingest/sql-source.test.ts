@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileMapper, type MappingRule } from '../../shared/ingest/mapper.js';
+import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import type { MappingRule } from '../../shared/ingest/mapper.js';
 import { startIngestRun } from '../../shared/ingest/run.js';
 import {
   cleanQuery,
@@ -323,15 +324,22 @@ for (const engine of testEngines()) {
         expect(await syncSqlMappings(t.sophia, tenant, 'contacts', rules)).toBe(rules.length);
         // syncing again replaces, never duplicates
         await syncSqlMappings(t.sophia, tenant, 'contacts', rules);
+        // the dictionary files' sync leaves the sql rows alone (they are not files-owned)
+        await t.sophia.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
         const stored = await rulesFromTable(t, tenant);
         expect(stored).toHaveLength(rules.length);
+        expect(stored.every((r) => r.active)).toBe(true);
+        const { mapper, validator } = await t.sophia.withTenant(tenant, async (trx) => ({
+          mapper: await loadMapper(trx, tenant),
+          validator: await loadValidator(trx, tenant),
+        }));
         const run = await startIngestRun(t.sophia, {
           tenant,
           connector: 'sql',
           source: 'sql',
           input: 'crm.people',
-          mapper: compileMapper(stored),
-          validator: { check: () => [] },
+          mapper,
+          validator,
           identity: false,
         });
         await ingestSql({

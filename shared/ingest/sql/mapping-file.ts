@@ -225,6 +225,12 @@ export function mappingFromColumns(
 /**
  * Replaces the `source_mappings` rows of source sql, stream <entity> with `rules` (one transaction,
  * tenant-scoped), so the mapper loaded for the run reads them. Returns how many rows were written.
+ *
+ * Ownership (schema/dictionary/load.ts): a row with `updated_at = created_at` belongs to the reviewed
+ * dictionary files, and the dictionary sync retires such rows when the files do not list them. These rows
+ * belong to the mapping file of `sophia ingest sql`, not to the dictionary files, so they are written with
+ * `updated_at` at least a millisecond after `created_at` (ownership is compared in milliseconds): the dictionary
+ * sync leaves them alone, and the data-dictionary server can still edit them.
  */
 export async function syncSqlMappings(
   db: SophiaDatabase,
@@ -236,10 +242,13 @@ export async function syncSqlMappings(
     await sql`delete from source_mappings where source = 'sql' and stream = ${entity}`.execute(trx);
     for (const r of rules)
       await sql`insert into source_mappings
-          (tenant_id, source, stream, source_path, entity, field, transform, transform_args, priority, active, notes)
+          (tenant_id, source, stream, source_path, entity, field, transform, transform_args, priority, active, notes,
+           created_at, updated_at)
         values (${tenant}, 'sql', ${entity}, ${r.sourcePath}, ${r.entity}, ${r.field}, ${r.transform},
           ${r.transformArgs === null || r.transformArgs === undefined ? null : JSON.stringify(r.transformArgs)}::jsonb,
-          ${r.priority}, true, ${r.notes ?? null})`.execute(trx);
+          ${r.priority}, true, ${r.notes ?? null}, now(), greatest(clock_timestamp(), now() + interval '1 millisecond'))`.execute(
+        trx,
+      );
     return rules.length;
   });
 }
