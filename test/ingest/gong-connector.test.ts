@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
 import { Secret } from '../../shared/config/secret.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
 import { gongBatchRecords, ingestGong, normaliseGongDate } from '../../shared/ingest/gong/connector.js';
+import { startIngestRun } from '../../shared/ingest/run.js';
 import type { IncomingRecord } from '../../shared/ingest/types.js';
+import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
 import { type FakeGong, startFakeGong } from '../support/fakes/gong-api-server.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 
@@ -155,3 +159,131 @@ describe('Gong connector', () => {
     expect(out.callTranscripts[0]!.data.started).toBe('2024-05-02T11:01:37.041Z');
   });
 });
+
+/** What landed for a tenant, in a comparable form. */
+async function landed(t: TestDatabase, tenant: string) {
+  return t.sophia.withTenant(tenant, async (trx) => {
+    const calls = await sql<{
+      source_id: string;
+      started_at: Date;
+      title: string | null;
+      primary: string | null;
+    }>`
+      select c.source_id, c.started_at, c.title, u.source_id as primary
+        from calls c left join users u on u.id = c.primary_user_id order by c.source_id`.execute(trx);
+    const users = await sql<{ source_id: string; email: string | null }>`
+      select source_id, email from users order by source_id`.execute(trx);
+    const participants = await sql<{
+      call: string;
+      pid: string;
+      speaker_id: string | null;
+      user: string | null;
+    }>`
+      select c.source_id as call, p.source_participant_id as pid, p.speaker_id, u.source_id as user
+        from call_participants p join calls c on c.id = p.call_id left join users u on u.id = p.user_id
+       order by 1, 2`.execute(trx);
+    const segments = await sql<{
+      call: string;
+      segment_index: number;
+      pid: string | null;
+      start_ms: number;
+      end_ms: number;
+      text: string;
+    }>`
+      select c.source_id as call, s.segment_index, p.source_participant_id as pid, s.start_ms, s.end_ms, s.text
+        from transcript_segments s join calls c on c.id = s.call_id
+        left join call_participants p on p.id = s.participant_id
+       order by 1, 2`.execute(trx);
+    const records = await sql<{ stream: string; n: number }>`
+      select stream, count(*)::int as n from source_records where source = 'gong' group by 1 order by 1`.execute(
+      trx,
+    );
+    return {
+      calls: calls.rows,
+      users: users.rows,
+      participants: participants.rows,
+      segments: segments.rows,
+      records: records.rows,
+    };
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`Gong API into the unified model (${engine})`, () => {
+    let t: TestDatabase;
+    beforeAll(async () => {
+      t = await createTestDatabase(engine);
+      await t.tenants('clean', 'crashy');
+      for (const tenant of ['clean', 'crashy'])
+        await t.sophia.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const run = async (tenant: string) => {
+      const dict = await t.sophia.withTenant(tenant, async (trx) => ({
+        mapper: await loadMapper(trx, tenant),
+        validator: await loadValidator(trx, tenant),
+      }));
+      return startIngestRun(t.sophia, {
+        ...dict,
+        tenant,
+        connector: 'gong-api',
+        source: 'gong',
+        identity: false,
+      });
+    };
+
+    it('lands users, calls, participants and transcript segments; a run killed mid-way resumes to the same tables', async () => {
+      server = await startFakeGong({ accessKey: KEY, secret: SECRET, users: 4, calls: 26, pageSize: 10 });
+      const clean = await run('clean');
+      await ingestGong({ client: client(server.url), sink: clean, ...WINDOW });
+      const cleanSummary = await clean.finish();
+      expect(cleanSummary.streams.calls).toMatchObject({ read: 26, inserted: 26, deadLettered: 0 });
+      expect(cleanSummary.streams.callTranscripts).toMatchObject({ read: 26, deadLettered: 0 });
+
+      server.inject({
+        path: '/v2/calls/transcript',
+        status: 400,
+        after: 1,
+        body: { errors: ['simulated failure'] },
+      });
+      const first = await run('crashy');
+      await expect(ingestGong({ client: client(server.url), sink: first, ...WINDOW })).rejects.toThrow(
+        /simulated failure/,
+      );
+      await first.fail(new Error('simulated failure'));
+      const partial = await landed(t, 'crashy');
+      expect(partial.calls).toHaveLength(10);
+
+      const second = await run('crashy');
+      const r = await ingestGong({ client: client(server.url), sink: second, ...WINDOW });
+      expect(r.resumed.calls).toBe(true);
+      const summary = await second.finish();
+      expect(summary.streams.calls).toMatchObject({ read: 16, inserted: 16 });
+
+      const a = await landed(t, 'clean');
+      const b = await landed(t, 'crashy');
+      expect(b).toEqual(a);
+      expect(a.calls).toHaveLength(26);
+      expect(a.users).toHaveLength(4);
+      expect(a.participants).toHaveLength(52);
+      expect(a.segments).toHaveLength(26 * 3);
+      // 20-digit ids exact; speakers joined through parties[].speakerId; times in ms
+      const big = a.calls.find((c) => c.source_id.length === 20)!;
+      expect(big.source_id).toBe(server.data.calls.find((c) => String(c.id).length === 20)!.id);
+      expect(a.calls.every((c) => c.primary !== null)).toBe(true);
+      const seg = a.segments.find((s) => s.call === big.source_id && s.segment_index === 0)!;
+      expect(seg).toMatchObject({ start_ms: 460, end_ms: 2890, pid: expect.stringMatching(/^\d{19}$/) });
+      expect(a.participants.filter((p) => p.user !== null)).toHaveLength(26);
+
+      // a rerun of the window changes nothing
+      const again = await run('clean');
+      await ingestGong({ client: client(server.url), sink: again, ...WINDOW });
+      const s3 = await again.finish();
+      expect(s3.streams.calls).toMatchObject({ inserted: 0, updated: 0, unchanged: 26 });
+      expect(await landed(t, 'clean')).toEqual(a);
+    });
+  });
+}
