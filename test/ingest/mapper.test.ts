@@ -224,7 +224,7 @@ describe('Gong', () => {
 
   it('extensiveCalls: metaData.id (string) wins over the integer-declared id', () => {
     const f = find('gong', 'extensiveCalls');
-    f.data.id = 7782342274025937895; // as a careless JSON writer would send it
+    f.data.id = JSON.parse('7782342274025937895') as number; // as a careless JSON writer would send it
     expect(mapped(mapper.map(record('gong', f))).sourceId).toBe('7782342274025937895');
   });
 
