@@ -9,7 +9,9 @@ import {
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 import { TEST_PG_URL } from '../support/global-setup.js';
-import { testEngines } from '../support/engines.js';
+import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
+import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import { startIngestRun } from '../../shared/ingest/run.js';
 
 /**
  * The Airbyte Postgres destination connector against tables laid out as Airbyte writes them, in a throwaway
@@ -67,8 +69,9 @@ async function insertRawContact(id: string, extractedAt: string, rawId = nextRaw
   return d;
 }
 
-describe.runIf(postgresAvailable)('airbyte-postgres connector', () => {
-  beforeAll(async () => {
+beforeAll(async () => {
+  if (!postgresAvailable) return;
+  {
     const admin = new pg.Client({ connectionString: TEST_PG_URL });
     await admin.connect();
     await admin.query(`drop database if exists ${dbName} with (force)`);
@@ -108,16 +111,19 @@ describe.runIf(postgresAvailable)('airbyte-postgres connector', () => {
     );
     // a table in the schema that Airbyte did not write
     await src.query(`create table salesforce.notes (id int)`);
-  });
+  }
+});
 
-  afterAll(async () => {
-    await src?.end();
-    const admin = new pg.Client({ connectionString: TEST_PG_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  });
+afterAll(async () => {
+  if (!postgresAvailable) return;
+  await src?.end();
+  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+});
 
+describe.runIf(postgresAvailable)('airbyte-postgres connector', () => {
   it('maps table names to Airbyte stream names; raw wins over final', () => {
     expect(streamOfTable('salesforce', 'account')).toBe('Account');
     expect(streamOfTable('gong', 'extensivecalls')).toBe('extensiveCalls');
@@ -304,3 +310,87 @@ describe.runIf(postgresAvailable)('airbyte-postgres connector', () => {
     }
   });
 });
+
+for (const engine of testEngines()) {
+  describe.runIf(postgresAvailable)(`airbyte-postgres into the unified model (${engine})`, () => {
+    let t: TestDatabase;
+    const tenant = 'acme';
+    beforeAll(async () => {
+      t = await createTestDatabase(engine);
+      await t.tenants(tenant);
+      await t.sophia.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const ingest = async (source: 'salesforce' | 'hubspot') => {
+      const dict = await t.sophia.withTenant(tenant, async (trx) => ({
+        mapper: await loadMapper(trx, tenant),
+        validator: await loadValidator(trx, tenant),
+      }));
+      const run = await startIngestRun(t.sophia, {
+        ...dict,
+        tenant,
+        connector: 'airbyte-postgres',
+        source,
+        input: redactUrl(url),
+        identity: false,
+      });
+      const db = await openSourceDatabase(url);
+      try {
+        await ingestAirbytePostgres({ client: db.client, sink: run, schema: source, source, pageSize: 2 });
+      } finally {
+        await db.close();
+      }
+      return run.finish();
+    };
+
+    it('Salesforce Account rows from a typed final table and HubSpot contacts from a raw table land; a rerun reads nothing new', async () => {
+      const sf = await ingest('salesforce');
+      expect(sf.streams.Account).toMatchObject({ deadLettered: 0 });
+      expect(sf.streams.Account!.read).toBeGreaterThanOrEqual(4);
+      const hs = await ingest('hubspot');
+      expect(hs.streams.contacts).toMatchObject({ deadLettered: 1 }); // the array row
+      const accounts = await t.sophia.withTenant(tenant, (trx) =>
+        trx
+          .selectFrom('accounts')
+          .select(['source', 'source_id', 'name', 'domain'])
+          .orderBy('source_id')
+          .execute(),
+      );
+      expect(accounts.map((a) => a.source_id)).toEqual([
+        '0014W000027f6V2QAI',
+        '0014W000027f6V3QAI',
+        '0014W000027f6V4QAI',
+        '0014W000027f6V5QAI',
+      ]);
+      // the newest extraction of V2 (renamed) wins
+      expect(accounts[0]).toMatchObject({ source: 'salesforce', name: 'Express Logistics (renamed)' });
+      const contacts = await t.sophia.withTenant(tenant, (trx) =>
+        trx
+          .selectFrom('contacts')
+          .select(['source', 'source_id', 'email'])
+          .where('source', '=', 'hubspot')
+          .orderBy('source_id')
+          .execute(),
+      );
+      expect(contacts.map((c) => c.source_id)).toEqual(['151', '152', '153']);
+      const state = await t.sophia.withTenant(tenant, (trx) =>
+        trx.selectFrom('sync_state').select(['connector', 'source', 'stream']).orderBy('source').execute(),
+      );
+      expect(state).toEqual([
+        { connector: 'airbyte-postgres', source: 'hubspot', stream: 'contacts' },
+        { connector: 'airbyte-postgres', source: 'salesforce', stream: 'Account' },
+      ]);
+      const runs = await t.sophia.withTenant(tenant, (trx) =>
+        trx.selectFrom('sync_runs').select(['input']).execute(),
+      );
+      expect(
+        runs.every((r) => (r.input && !r.input.includes('@') ? true : !/:[^*@/]+@/.test(r.input ?? ''))),
+      ).toBe(true);
+      const again = await ingest('salesforce');
+      expect(again.streams.Account?.read ?? 0).toBe(0);
+    });
+  });
+}
