@@ -328,7 +328,9 @@ function describeRule(r: MappingRule): string {
 }
 
 function byPriority(a: CompiledRule, b: CompiledRule): number {
-  return a.rule.priority - b.rule.priority;
+  const d = a.rule.priority - b.rule.priority;
+  if (d !== 0) return d;
+  return a.rule.sourcePath < b.rule.sourcePath ? -1 : a.rule.sourcePath > b.rule.sourcePath ? 1 : 0;
 }
 
 /** Compiles mapping rules (inactive ones ignored) into a Mapper; a rule that cannot work is a MappingConfigError. */
@@ -431,6 +433,10 @@ function compileStream(list: MappingRule[], problems: string[]): StreamPlan | un
       fields.set(c.rule.field, l);
     }
     for (const l of fields.values()) l.sort(byPriority);
+    // Fields in name order: the same mappings give the same rows whatever order the table returns them in.
+    const sortedFields = new Map([...fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    fields.clear();
+    for (const [k, v] of sortedFields) fields.set(k, v);
     const childSpec = CHILD_ENTITIES[entity as EntityName];
     const plan: EntityPlan = { entity: entity as EntityName, columns, fields };
     if (!childSpec) {

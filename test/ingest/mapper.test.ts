@@ -267,8 +267,8 @@ describe('Gong', () => {
     expect(o.rows[0]!.fields.direction).toBeNull();
     expect('is_private' in o.rows[0]!.fields).toBe(false); // NOT NULL with a default: left to the default
     expect(o.problems.map((p) => [p.field, p.value])).toEqual([
-      ['duration_seconds', 'long'],
       ['direction', 'Sideways'],
+      ['duration_seconds', 'long'],
       ['is_private', 'perhaps'],
     ]);
   });
