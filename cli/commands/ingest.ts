@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
+import { syncDictionary } from '../../schema/dictionary/load.js';
 import type { SophiaDatabase } from '../../shared/db/database.js';
 import { readAirbyteFile } from '../../shared/ingest/airbyte/reader.js';
 import { createProgress } from '../../shared/ingest/progress.js';
@@ -14,24 +15,11 @@ const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack']
 
 /**
  * Brings the dictionary tables (canonical fields, source mappings, validation rules) up to date with the
- * reviewed files in schema/dictionary/, so ingestion has its mappings. Loaded at run time: the dictionary
- * module belongs to another part of ingestion.
+ * reviewed files in schema/dictionary/, so ingestion has its mappings (rows edited in the database are kept).
  */
 async function syncDictionaryFor(db: SophiaDatabase, tenant: string): Promise<void> {
-  const candidates = ['../../schema/dictionary/sync.js', '../../shared/ingest/dictionary.js'];
-  for (const path of candidates) {
-    let mod: { syncDictionary?: (db: SophiaDatabase, tenant: string) => Promise<unknown> };
-    try {
-      mod = (await import(path)) as typeof mod;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw err;
-    }
-    if (mod.syncDictionary) {
-      await mod.syncDictionary(db, tenant);
-      return;
-    }
-  }
+  const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
+  for (const k of report.kept) createLogger('dictionary').info('kept an edited dictionary row', { row: k });
 }
 
 /**

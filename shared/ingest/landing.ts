@@ -3,6 +3,7 @@ import type { Database } from '../../schema/database.js';
 import { ensureMonthlyPartitions, monthKey } from '../../schema/partitions.js';
 import type { SophiaDatabase } from '../db/database.js';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.js';
+import { findSetViolations, type PiiClass, type SetRule } from './validate.js';
 import {
   emptyStats,
   type Checkpoint,
@@ -245,6 +246,8 @@ export class Lander {
   private readonly o: LanderOptions;
   private readonly knownMonths = new Set<string>();
   /** `${stream}\u0000${sourceId}` of records deferred during this run, for dead-lettering at the end. */
+  /** Top-level rows landed during this run, per entity (for the set-based checks at the end). */
+  readonly landedIds = new Map<string, Set<string>>();
   readonly deferredThisRun = new Map<
     string,
     { stream: string; sourceId: string; status: 'new' | 'changed' }
@@ -508,6 +511,9 @@ export class Lander {
         if (!id) continue;
         ids.set(idKey(entity, source, key), id);
         pushTo(landedRows, entity, id);
+        let set = this.landedIds.get(entity);
+        if (!set) this.landedIds.set(entity, (set = new Set()));
+        set.add(id);
         for (const item of m.owners) item.entityId ??= id;
         for (const ref of m.unresolved) pendingRefs.push({ entity, rowId: id, ref });
       }
@@ -1047,12 +1053,63 @@ export class Lander {
           raw: r.raw,
         })),
       );
-      return fresh;
+      // counted for the records this run read (a rerun reports them again; the open dead letter is not repeated)
+      return rows.filter((r) => !r.open || this.deferredThisRun.has(`${r.stream}\u0000${r.source_id}`));
     });
     for (const r of still) stat(deadStats, r.stream).deadLettered++;
 
     const refs = await this.resolvePendingRefs();
     return { landed: landedStats, deadLettered: deadStats, ...refs };
+  }
+
+  /**
+   * Runs the set-based rules (reference, uniqueness) over the top-level rows landed in this run, replacing
+   * those rules' earlier violations of the same rows. Returns the number of violations written.
+   */
+  async setChecks(rules: SetRule[], pii: ReadonlyMap<string, PiiClass>): Promise<number> {
+    let total = 0;
+    const keys = [...new Set(rules.map((r) => r.ruleKey))];
+    for (const [entity, set] of this.landedIds) {
+      if (!rules.some((r) => r.entity === entity)) continue;
+      const ids = [...set];
+      for (let i = 0; i < ids.length; i += 5000) {
+        const chunk = ids.slice(i, i + 5000);
+        total += await this.o.database.withTenant(this.o.tenant, async (trx) => {
+          await sql`delete from quality_violations
+            where entity = ${entity} and record_id = any(${chunk}::uuid[]) and rule_key = any(${keys}::text[])`.execute(
+            trx,
+          );
+          const found = await findSetViolations(trx, rules, entity as EntityName, chunk, pii);
+          if (found.length === 0) return 0;
+          const rows = found.map((v) => ({
+            rule_id: v.ruleId,
+            rule_key: v.ruleKey,
+            entity: v.entity,
+            record_id: v.recordId,
+            source: v.source,
+            source_id: v.sourceId,
+            field: v.field,
+            value: v.value,
+            message: v.message,
+            severity: v.severity,
+          }));
+          await sql`
+            insert into quality_violations
+              (tenant_id, rule_id, rule_key, entity, record_id, source, stream, source_id, field, value, message,
+               severity)
+            select ${this.o.tenant}, x.rule_id, x.rule_key, x.entity, x.record_id, x.source,
+                   (select s.stream from source_records s
+                    where s.entity = x.entity and s.entity_id = x.record_id and s.stream not like '\_%'
+                    order by s.last_seen_at desc limit 1),
+                   x.source_id, x.field, x.value, x.message, x.severity
+            from jsonb_to_recordset(${toJsonParam(rows)}::jsonb) as x(
+              rule_id uuid, rule_key text, entity text, record_id uuid, source text, source_id text,
+              field text, value text, message text, severity text)`.execute(trx);
+          return rows.length;
+        });
+      }
+    }
+    return total;
   }
 
   /** Resolves pending references set-based, per (entity, field, target entity). */

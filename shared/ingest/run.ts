@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import { loadMapper, loadValidator } from '../../schema/dictionary/load.js';
 import type { SophiaDatabase } from '../db/database.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { type IdentitySummary, resolveIdentities } from './identity.js';
 import { type DeadLetter, Lander, loadTableMeta, type TableMeta } from './landing.js';
 import { type Progress, silentProgress } from './progress.js';
+import type { PiiClass, SetRule } from './validate.js';
 import {
   emptyStats,
   type Checkpoint,
@@ -36,7 +38,7 @@ export interface StartRunOptions {
   /** File, URL or query the run reads (without secrets), shown in sync_runs.input. */
   input?: string;
   progress?: Progress;
-  /** Defaults: loaded from the dictionary tables (`loadMapper` / `loadValidator` of shared/ingest/mapper.ts, validate.ts). */
+  /** Defaults: loaded from the tenant's dictionary tables (schema/dictionary/load.ts). */
   mapper?: Mapper;
   validator?: Validator;
   /** Run identity resolution at finish (default true). */
@@ -70,33 +72,7 @@ export interface RunSummary {
   recordsPerSecond: number;
 }
 
-type ValidateModule = {
-  loadValidator(db: SophiaDatabase, tenant: string): Promise<Validator>;
-  runSetChecks?: (
-    db: SophiaDatabase,
-    tenant: string,
-    opts?: unknown,
-  ) => Promise<number | { violations: number }>;
-};
-type MapperModule = { loadMapper(db: SophiaDatabase, tenant: string): Promise<Mapper> };
-
-// Loaded at run time so that ingestion (and its tests with their own mappers) does not depend on the
-// dictionary modules being present at compile time.
-const MAPPER_MODULE = './mapper.js';
-const VALIDATE_MODULE = './validate.js';
-
-async function defaultMapper(db: SophiaDatabase, tenant: string): Promise<Mapper> {
-  const mod = (await import(MAPPER_MODULE)) as MapperModule;
-  return mod.loadMapper(db, tenant);
-}
-
-async function validateModule(): Promise<ValidateModule | undefined> {
-  try {
-    return (await import(VALIDATE_MODULE)) as ValidateModule;
-  } catch {
-    return undefined;
-  }
-}
+type LoadedValidator = Validator & { setRules?: SetRule[]; pii?: ReadonlyMap<string, PiiClass> };
 
 const MAX_NOTES = 200;
 
@@ -105,6 +81,7 @@ export class IngestRun implements RecordSink {
   private readonly db: SophiaDatabase;
   private readonly options: StartRunOptions;
   private readonly lander: Lander;
+  private readonly validator: LoadedValidator;
   private readonly logger: Logger;
   private readonly progress: Progress;
   private readonly stats = new Map<string, StreamStats>();
@@ -123,7 +100,7 @@ export class IngestRun implements RecordSink {
     options: StartRunOptions;
     runId: string;
     mapper: Mapper;
-    validator: Validator;
+    validator: LoadedValidator;
     meta: TableMeta;
     states: Map<string, { state: unknown; cursor: string | null }>;
     logger: Logger;
@@ -134,6 +111,7 @@ export class IngestRun implements RecordSink {
     this.logger = args.logger;
     this.progress = args.options.progress ?? silentProgress;
     this.states = args.states;
+    this.validator = args.validator;
     this.resumedFrom = Object.fromEntries([...args.states].map(([k, v]) => [k, v.cursor]));
     this.lander = new Lander({
       database: args.db,
@@ -226,11 +204,9 @@ export class IngestRun implements RecordSink {
     let identity: IdentitySummary | null = null;
     if (this.options.identity !== false) identity = await resolveIdentities(this.db, this.options.tenant);
     let setViolations = 0;
-    const validate = await validateModule();
-    if (validate?.runSetChecks) {
+    if (this.validator.setRules?.length) {
       try {
-        const r = await validate.runSetChecks(this.db, this.options.tenant, { runId: this.runId });
-        setViolations = typeof r === 'number' ? r : r.violations;
+        setViolations = await this.lander.setChecks(this.validator.setRules, this.validator.pii ?? new Map());
       } catch (err) {
         this.note(`set-based quality checks failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -310,12 +286,10 @@ function addStats(into: StreamStats, from: StreamStats): void {
 /** Starts a run: loads mappings, rules and the last committed states, records the run as `running`. */
 export async function startIngestRun(db: SophiaDatabase, options: StartRunOptions): Promise<IngestRun> {
   const logger = options.logger ?? createLogger(`ingest:${options.source}`);
-  const mapper = options.mapper ?? (await defaultMapper(db, options.tenant));
-  let validator = options.validator;
-  if (!validator) {
-    const mod = await validateModule();
-    validator = mod ? await mod.loadValidator(db, options.tenant) : { check: () => [] };
-  }
+  let mapper = options.mapper;
+  let validator: LoadedValidator | undefined = options.validator;
+  mapper ??= await db.withTenant(options.tenant, (trx) => loadMapper(trx, options.tenant));
+  validator ??= await db.withTenant(options.tenant, (trx) => loadValidator(trx, options.tenant));
   const meta = await loadTableMeta(db.db);
   const { runId, states } = await db.withTenant(options.tenant, async (trx) => {
     const { rows } = await sql<{ id: string }>`
