@@ -427,9 +427,21 @@ export function buildWorld(options: WorldOptions): World {
         ]) / 10,
       ) * 10;
     const properties = Math.max(1, Math.round(units / arng.int(180, 320)));
-    const firstContactAt = WORLD_START + arng.int(-200, 420) * DAY;
+    let firstContactAt = WORLD_START + arng.int(-200, 420) * DAY;
     const roll = arng.next();
-    const status: Account['status'] = roll < 0.52 ? 'customer' : roll < 0.64 ? 'churned' : 'prospect';
+    // Every world, however small, has customers, churners and prospects.
+    const status: Account['status'] =
+      i === 4 || i === 5
+        ? 'churned'
+        : i === 6
+          ? 'prospect'
+          : roll < 0.52
+            ? 'customer'
+            : roll < 0.64
+              ? 'churned'
+              : 'prospect';
+    // Churners were customers for a while before the window's end: their history starts early.
+    if (status === 'churned') firstContactAt = WORLD_START - arng.int(60, 240) * DAY;
     let wonAt: number | null = null;
     let churnedAt: number | null = null;
     if (status !== 'prospect') {
@@ -458,7 +470,10 @@ export function buildWorld(options: WorldOptions): World {
       areaCode,
       zip,
       timezone: region.timezone,
-      pms: arng.weighted(PMS_PLATFORMS.map((p, j) => [p, [4, 3, 3, 2][j]!] as const)),
+      pms:
+        i < PMS_PLATFORMS.length
+          ? PMS_PLATFORMS[i]!
+          : arng.weighted(PMS_PLATFORMS.map((p, j) => [p, [4, 3, 3, 2][j]!] as const)),
       units,
       properties,
       propertyNames,
