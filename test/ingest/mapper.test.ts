@@ -76,7 +76,7 @@ describe('every stream of the issue has a mapping', () => {
   it.each(Object.entries(streams).flatMap(([s, list]) => list.map((x) => [s, x] as const)))(
     '%s %s',
     (s, stream) => {
-      expect(mapper.knows(s, stream)).toBe(true);
+      expect(mapper.knows(s as SourceName, stream)).toBe(true);
     },
   );
 
