@@ -4,7 +4,12 @@ import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictiona
 import type { SophiaDatabase } from '../../shared/db/database.js';
 import { ingestAirbytePostgres } from '../../shared/ingest/airbyte-postgres/connector.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
-import { GONG_STREAMS, type GongStream, ingestGong } from '../../shared/ingest/gong/connector.js';
+import {
+  GONG_STREAMS,
+  type GongStream,
+  ingestGong,
+  normaliseGongDate,
+} from '../../shared/ingest/gong/connector.js';
 import { createProgress } from '../../shared/ingest/progress.js';
 import { formatSummary, type IngestRun, startIngestRun } from '../../shared/ingest/run.js';
 import { describeQuery, ingestSql } from '../../shared/ingest/sql/connector.js';
@@ -89,6 +94,8 @@ export function registerIngestSourceCommands(ingest: Command): void {
     .option('--streams <list>', `streams to read (default all): ${GONG_STREAMS.join(', ')}`, list)
     .option('--no-identity', 'skip identity resolution at the end')
     .action(async (opts: { from: string; to?: string; streams?: string[]; identity: boolean }) => {
+      normaliseGongDate(opts.from, '--from');
+      if (opts.to !== undefined) normaliseGongDate(opts.to, '--to');
       const streams = opts.streams ?? [...GONG_STREAMS];
       for (const s of streams)
         if (!(GONG_STREAMS as readonly string[]).includes(s))
