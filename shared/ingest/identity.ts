@@ -80,8 +80,13 @@ export function connectedComponents(
   return out;
 }
 
+let stepLog: ((step: string, ms: number) => void) | undefined;
+let stepNo = 0;
+
 async function count(trx: Trx, query: ReturnType<typeof sql>): Promise<number> {
+  const t = Date.now();
   const r = await query.execute(trx);
+  stepLog?.(`step ${++stepNo}`, Date.now() - t);
   return Number(r.numAffectedRows ?? 0n);
 }
 
@@ -110,8 +115,25 @@ async function starLinks(
   );
 }
 
-export async function resolveIdentities(db: SophiaDatabase, tenant: string): Promise<IdentitySummary> {
+export async function resolveIdentities(
+  db: SophiaDatabase,
+  tenant: string,
+  options: { onStep?: (step: string, ms: number) => void } = {},
+): Promise<IdentitySummary> {
+  stepLog = options.onStep;
+  stepNo = 0;
+  // Fresh statistics after a load: without them the planner takes freshly landed tables for empty and
+  // picks nested loops that take seconds per thousand calls. (Owner's connection: the application role
+  // may not analyze; statistics are not tenant data.)
+  const t = Date.now();
+  await sql`analyze users, accounts, contacts, opportunities, activities, calls, call_participants, source_records, identity_links`.execute(
+    db.db,
+  );
+  stepLog?.('analyze', Date.now() - t);
   return db.withTenant(tenant, async (trx) => {
+    // The jsonb expansions below are estimated at 100 rows per array, which makes PostgreSQL JIT-compile
+    // plans that run in milliseconds (a second or more of compilation per statement): not worth it here.
+    await sql`set local jit = off`.execute(trx);
     const byRule: Record<string, number> = {};
     const addRule = (rule: string, n: number) => {
       if (n > 0) byRule[rule] = (byRule[rule] ?? 0) + n;
@@ -172,7 +194,7 @@ export async function resolveIdentities(db: SophiaDatabase, tenant: string): Pro
     let callsWithAccount = await count(
       trx,
       sql`
-        with o as (${contextObjects}), m as (
+        with o as materialized (${contextObjects}), m as (
           select o.call_id, min(a.id::text)::uuid as account_id
           from o join accounts a on a.source = o.system and a.source_id = o.object_id
           where o.object_type = 'Account' and o.system in ('salesforce', 'hubspot')
@@ -183,7 +205,7 @@ export async function resolveIdentities(db: SophiaDatabase, tenant: string): Pro
     await count(
       trx,
       sql`
-        with o as (${contextObjects}), m as (
+        with o as materialized (${contextObjects}), m as (
           select o.call_id, min(p.id::text)::uuid as opportunity_id
           from o join opportunities p on p.source = o.system and p.source_id = o.object_id
           where o.object_type = 'Opportunity' and o.system in ('salesforce', 'hubspot')
@@ -197,7 +219,7 @@ export async function resolveIdentities(db: SophiaDatabase, tenant: string): Pro
       await count(
         trx,
         sql`
-          with o as (${contextObjects}), acc as (
+          with o as materialized (${contextObjects}), acc as (
             select distinct o.call_id, a.id from o join accounts a on a.source = o.system and a.source_id = o.object_id
             where o.object_type = 'Account'
           )
@@ -226,7 +248,7 @@ export async function resolveIdentities(db: SophiaDatabase, tenant: string): Pro
       await count(
         trx,
         sql`
-          with o as (${partyObjects}), pairs as (
+          with o as materialized (${partyObjects}), pairs as (
             select distinct g.id as a, u.id as b
             from o join users g on g.source = 'gong' and g.source_id = o.gong_user_id
             join users u on u.source = o.system and u.source_id = o.object_id
@@ -242,7 +264,7 @@ export async function resolveIdentities(db: SophiaDatabase, tenant: string): Pro
     let participantsMatched = await count(
       trx,
       sql`
-        with o as (${partyObjects}), m as (
+        with o as materialized (${partyObjects}), m as (
           select distinct on (cp.id) cp.id, ct.id as contact_id
           from o join calls c on c.source = 'gong' and c.source_id = o.call_source_id
           join call_participants cp on cp.call_id = c.id and cp.source_participant_id = o.party_id

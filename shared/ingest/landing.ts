@@ -336,6 +336,8 @@ export class Lander {
     await this.ensurePartitions(work);
 
     await this.o.database.withTenant(this.o.tenant, async (trx) => {
+      // short set-based statements whose jsonb row estimates would trigger JIT compilation (seconds)
+      await sql`set local jit = off`.execute(trx);
       let landed: LandedCounts;
       await sql`savepoint land_batch`.execute(trx);
       try {
