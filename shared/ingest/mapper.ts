@@ -552,7 +552,8 @@ function fitColumn(info: ColumnInfo, value: unknown): { value: unknown } | { pro
         problem: `expected text, got ${Array.isArray(value) ? 'array' : typeof value} ${show(value)}`,
       };
     case 'integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return { value };
+      // Scaled values (talk time 128.8 s * 1000) carry floating-point noise: rounded, as the integer transform does.
+      if (typeof value === 'number' && Number.isFinite(value)) return { value: Math.round(value) };
       return { problem: `expected an integer, got ${show(value)}` };
     case 'number':
       if (typeof value === 'number' && Number.isFinite(value)) return { value };

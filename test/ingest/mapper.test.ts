@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readDictionary } from '../../schema/dictionary/load.js';
 import { compileMapper, MappingConfigError, type MappingRule } from '../../shared/ingest/mapper.js';
 import type { IncomingRecord, MapOutcome, MappedRow, Mapper, SourceName } from '../../shared/ingest/types.js';
+import { generateWorld } from '../../shared/ingest/demo/generate.js';
 import { compileValidator, maskValue } from '../../shared/ingest/validate.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'airbyte');
@@ -98,6 +99,31 @@ describe('every stream of the issue has a mapping', () => {
         }
       }
     expect(count).toBe(31);
+  });
+});
+
+describe('generated demo world (engineer D) maps through the same mappings', () => {
+  it('every generated record maps without rejections or problems', () => {
+    const world = generateWorld({ calls: 30, seed: 'mapper-test' });
+    const outcomes = new Map<string, number>();
+    const problems: string[] = [];
+    for (const source of ['gong', 'salesforce', 'hubspot', 'slack'] as const)
+      for (const line of world.lines(source)) {
+        const msg = JSON.parse(line) as {
+          type: string;
+          record?: { stream: string; data: Record<string, unknown> };
+        };
+        if (msg.type !== 'RECORD' || !msg.record) continue;
+        const o = mapper.map({ source, stream: msg.record.stream, data: msg.record.data, raw: line });
+        const k = `${source}.${msg.record.stream}:${o.kind}`;
+        outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+        if (o.kind === 'mapped') problems.push(...o.problems.map((p) => `${k} ${p.field}: ${p.message}`));
+        else problems.push(`${k}: ${o.kind === 'rejected' ? o.reason : o.reason}`);
+      }
+    expect(problems).toEqual([]);
+    expect([...outcomes.keys()].every((k) => k.endsWith(':mapped'))).toBe(true);
+    expect(outcomes.get('gong.callTranscripts:mapped')).toBe(30);
+    expect(outcomes.size).toBeGreaterThanOrEqual(20);
   });
 });
 
