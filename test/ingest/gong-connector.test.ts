@@ -1,4 +1,6 @@
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
@@ -7,12 +9,15 @@ import { GongClient } from '../../shared/ingest/gong/client.js';
 import { gongBatchRecords, ingestGong, normaliseGongDate } from '../../shared/ingest/gong/connector.js';
 import { startIngestRun } from '../../shared/ingest/run.js';
 import type { IncomingRecord } from '../../shared/ingest/types.js';
+import { nodeArgsFor } from '../../shared/process/node-entry.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
 import { type FakeGong, startFakeGong } from '../support/fakes/gong-api-server.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 
+const run2 = promisify(execFile);
+const CLI = nodeArgsFor(new URL('../../cli/main.ts', import.meta.url));
 const KEY = 'k';
-const SECRET = 's3cret';
+const SECRET = 's3cret-value-never-printed';
 const WINDOW = { from: '2024-05-01', to: '2024-06-01' };
 
 let server: FakeGong | undefined;
@@ -285,5 +290,46 @@ for (const engine of testEngines()) {
       expect(s3.streams.calls).toMatchObject({ inserted: 0, updated: 0, unchanged: 26 });
       expect(await landed(t, 'clean')).toEqual(a);
     });
+
+    it('sophia ingest gong killed (SIGKILL) mid-run and rerun lands exactly what a clean run lands', async () => {
+      server = await startFakeGong({ accessKey: KEY, secret: SECRET, users: 4, calls: 26, pageSize: 10 });
+      const env = {
+        ...process.env,
+        DATABASE_URL: t.url,
+        SOPHIA_TENANT: 'killed',
+        GONG_BASE_URL: server.url,
+        GONG_ACCESS_KEY: KEY,
+        GONG_ACCESS_KEY_SECRET: SECRET,
+      };
+      const args = [...CLI, 'ingest', 'gong', '--from', WINDOW.from, '--to', WINDOW.to, '--no-identity'];
+      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      // wait for the first committed page of calls, then kill (the client keeps to 3 requests a second)
+      let pages = 0;
+      for (let i = 0; i < 600 && pages < 1; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const row = await t.sophia
+          .withTenant('killed', (trx) =>
+            sql<{ pages: number | null }>`select (state->>'pages')::int as pages from sync_state
+              where connector = 'gong-api' and stream = 'calls'`.execute(trx),
+          )
+          .catch(() => undefined);
+        pages = row?.rows[0]?.pages ?? 0;
+      }
+      expect(pages).toBeGreaterThanOrEqual(1);
+      child.kill('SIGKILL');
+      expect(await exited).toBe(null);
+      const partial = await landed(t, 'killed');
+      expect(partial.calls.length).toBeGreaterThan(0);
+      expect(partial.calls.length).toBeLessThan(26);
+
+      const rerun = await run2(process.execPath, args, { env, encoding: 'utf8' });
+      expect(rerun.stderr).toMatch(/gong calls: resuming after page \d/);
+      expect(rerun.stdout).toMatch(/succeeded/);
+      expect(`${stderr}${rerun.stderr}${rerun.stdout}`).not.toContain(SECRET);
+      expect(await landed(t, 'killed')).toEqual(await landed(t, 'clean'));
+    }, 120_000);
   });
 }
