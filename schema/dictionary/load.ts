@@ -43,7 +43,8 @@ import type { Validator } from '../../shared/ingest/types.js';
  *    status = deprecated), not deleted: violations and history keep pointing at it.
  *  - Rows edited in the database that differ from the files are reported in `SyncReport.kept`; with
  *    `{ force: true }` the files win everywhere.
- * Re-running sync on unchanged files changes nothing.
+ * Re-running sync on unchanged files changes nothing. Two processes syncing a new tenant at once do not
+ * collide: inserts skip rows the other one inserted first.
  */
 
 export const DICTIONARY_DIR = dirname(fileURLToPath(import.meta.url));
@@ -342,6 +343,7 @@ export async function syncDictionary(
       await db
         .insertInto('dictionary_fields')
         .values({ tenant_id: tenantId, entity: f.entity, field: f.field, ...content, updated_by: FILES_AUTHOR })
+        .onConflict((oc) => oc.columns(['tenant_id', 'entity', 'field']).doNothing())
         .execute();
       report.fields.inserted++;
       continue;
@@ -412,6 +414,7 @@ export async function syncDictionary(
           ...content,
           transform_args: json(content.transform_args),
         })
+        .onConflict((oc) => oc.columns(['tenant_id', 'source', 'stream', 'source_path', 'entity', 'field']).doNothing())
         .execute();
       report.mappings.inserted++;
       continue;
@@ -465,6 +468,7 @@ export async function syncDictionary(
       await db
         .insertInto('validation_rules')
         .values({ tenant_id: tenantId, rule_key: r.ruleKey, ...content, params: json(content.params) })
+        .onConflict((oc) => oc.columns(['tenant_id', 'rule_key']).doNothing())
         .execute();
       report.rules.inserted++;
       continue;

@@ -273,6 +273,33 @@ export function slackTsText(value: unknown): TransformResult {
   return ok(s);
 }
 
+/**
+ * An IANA time zone (America/Los_Angeles), canonicalised by the runtime's zone database. Accepts any case and
+ * HubSpot's option values (`america_slash_los_angeles`); anything the runtime does not know is a problem.
+ */
+export function toTimeZone(value: unknown): TransformResult {
+  if (typeof value !== 'string')
+    return fail(`expected a time zone name, got ${kindOf(value)} ${show(value)}`);
+  let s = value.trim();
+  if (s === '') return ok(null);
+  if (s.includes('_slash_'))
+    s = s
+      .split('_slash_')
+      .map((part) =>
+        part
+          .split('_')
+          .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+          .join('_'),
+      )
+      .join('/');
+  try {
+    const zone = new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
+    return ok(zone);
+  } catch {
+    return fail(`${show(value)} is not a known time zone`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Numbers and booleans
 
@@ -580,6 +607,9 @@ export const TRANSFORMS: Record<string, TransformDef<never>> = Object.fromEntrie
       (v, a) => toE164(v, a?.region ?? 'US'),
     ),
     def('domain', 'Registrable domain of a URL, email or host.', none, (v) => toDomain(v)),
+    def('time_zone', 'An IANA time zone (also from HubSpot america_slash_new_york).', none, (v) =>
+      toTimeZone(v),
+    ),
     def('timestamp', 'A timestamp in any format the sources send, as a UTC instant.', none, (v) =>
       toTimestamp(v),
     ),

@@ -94,7 +94,7 @@ describe('the dictionary files', () => {
 
   it('a mapping to a field the dictionary does not define is an error', () => {
     const err = fileError(
-      editedCopy('mappings/slack.yaml', (t) => t.replace('      time_zone: tz\n', '      timezone: tz\n')),
+      editedCopy('mappings/slack.yaml', (t) => t.replace('      time_zone: {', '      timezone: {')),
     );
     expect(err.message).toMatch(
       /streams\.users\.map\.timezone: users\.timezone is not a field of the dictionary/,

@@ -25,6 +25,7 @@ import {
   toReference,
   toText,
   toTimestamp,
+  toTimeZone,
   TRANSFORMS,
   type TransformResult,
 } from '../../shared/ingest/transforms.js';
@@ -189,6 +190,20 @@ describe('text, email, phone, domain', () => {
     expect(problem(toDomain('www.expressl&t.net'))).toMatch(/no registrable domain/);
     expect(problem(toDomain('http://192.168.0.1/x'))).toMatch(/no registrable domain/);
     expect(problem(toDomain('localhost'))).toMatch(/no registrable domain/);
+  });
+});
+
+describe('time zones', () => {
+  it('IANA names, any case, and HubSpot option values', () => {
+    expect(value(toTimeZone('America/Los_Angeles'))).toBe('America/Los_Angeles');
+    expect(value(toTimeZone('america/chicago'))).toBe('America/Chicago');
+    expect(value(toTimeZone('america_slash_los_angeles'))).toBe('America/Los_Angeles');
+    expect(value(toTimeZone('america_slash_argentina_slash_buenos_aires'))).toBe(
+      'America/Argentina/Buenos_Aires',
+    );
+    expect(value(toTimeZone('Europe/Helsinki'))).toBe('Europe/Helsinki');
+    expect(problem(toTimeZone('Mars/Olympus'))).toMatch(/not a known time zone/);
+    expect(problem(toTimeZone(-25200))).toMatch(/expected a time zone/);
   });
 });
 
@@ -389,6 +404,7 @@ describe('registry', () => {
         'slack_ts',
         'slack_ts_text',
         'text',
+        'time_zone',
         'timestamp',
       ].sort(),
     );
