@@ -198,8 +198,8 @@ describe('time zones', () => {
     expect(value(toTimeZone('America/Los_Angeles'))).toBe('America/Los_Angeles');
     expect(value(toTimeZone('america/chicago'))).toBe('America/Chicago');
     expect(value(toTimeZone('america_slash_los_angeles'))).toBe('America/Los_Angeles');
-    expect(value(toTimeZone('america_slash_argentina_slash_buenos_aires'))).toBe(
-      'America/Argentina/Buenos_Aires',
+    expect(value(toTimeZone('america_slash_argentina_slash_buenos_aires'))).toMatch(
+      /^America\/(Argentina\/)?Buenos_Aires$/, // ICU may canonicalise to the older link name
     );
     expect(value(toTimeZone('Europe/Helsinki'))).toBe('Europe/Helsinki');
     expect(problem(toTimeZone('Mars/Olympus'))).toMatch(/not a known time zone/);
