@@ -281,9 +281,25 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     agent: rep.first,
     property: debtor?.property ?? '',
     amount: debtor ? `$${(debtor.amountCents / 100).toFixed(2)}` : '',
+    day: rng.pick(WEEKDAYS),
   };
-  const fill = (t: string) =>
-    t.replace(/\{(\w+)\}/g, (_m, k: string) => (k === 'day' ? rng.pick(WEEKDAYS) : (ctx[k] ?? k)));
+  const fill = (t: string) => t.replace(/\{(\w+)\}/g, (_m, k: string) => ctx[k] ?? k);
+  // A line is not repeated within a call while its pool has unused lines.
+  const used = new Set<string>();
+  const pick = (pool: readonly string[]): string => {
+    const fresh = pool.filter((t) => !used.has(t));
+    const t = rng.pick(fresh.length ? fresh : pool);
+    used.add(t);
+    return t;
+  };
+  const fresh = (pool: readonly string[], n: number): string[] => {
+    const out = rng.sample(
+      pool.filter((t) => !used.has(t)),
+      n,
+    );
+    out.forEach((t) => used.add(t));
+    return out;
+  };
 
   // ---- script ----
   const lines: { speaker: number; text: string; topic: string | null }[] = [];
@@ -315,17 +331,16 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     const who = customer();
     const topic =
       type === 'pricing' ? TOPIC.pricing : type === 'pms_integration' ? TOPIC.integration : TOPIC.objection;
-    const line = say(who, rng.pick(OBJECTIONS[type]), topic);
-    if (rng.chance(0.3))
-      say(who, rng.pick(OBJECTIONS[type].filter((o) => fill(o) !== lines[line]!.text)), topic);
+    const line = say(who, pick(OBJECTIONS[type]), topic);
+    if (rng.chance(0.3)) say(who, pick(OBJECTIONS[type].filter((o) => fill(o) !== lines[line]!.text)), topic);
     const handling = rng.weighted(style.handling);
-    const response = say(repIdx, rng.pick(RESPONSE_OPENERS[handling]), topic);
+    const response = say(repIdx, pick(RESPONSE_OPENERS[handling]), topic);
     if (handling === 'probe') {
-      say(who, rng.pick(CUSTOMER_ANSWERS), topic);
-      say(repIdx, rng.pick(RESPONSE_SUBSTANCE[type]), topic);
+      say(who, pick(CUSTOMER_ANSWERS), topic);
+      say(repIdx, pick(RESPONSE_SUBSTANCE[type]), topic);
     } else if (handling === 'evidence' || handling === 'value_reframe') {
-      say(repIdx, rng.pick(RESPONSE_SUBSTANCE[type]), topic);
-      if (rng.chance(0.5)) say(repIdx, rng.pick(RESPONSE_SUBSTANCE[type]), topic);
+      say(repIdx, pick(RESPONSE_SUBSTANCE[type]), topic);
+      if (rng.chance(0.5)) say(repIdx, pick(RESPONSE_SUBSTANCE[type]), topic);
     } else if (handling === 'discount' && rng.chance(0.5)) {
       say(repIdx, 'I just need a signature by the end of the month to hold that number.', topic);
     }
@@ -338,7 +353,7 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
       deflect: 0.15,
     };
     const accepted = rng.chance(plan.negative ? pAccept[handling] * 0.4 : pAccept[handling]);
-    say(who, rng.pick(accepted ? CUSTOMER_ACCEPTS : CUSTOMER_UNCONVINCED), topic);
+    say(who, pick(accepted ? CUSTOMER_ACCEPTS : CUSTOMER_UNCONVINCED), topic);
     pendingObjections.push({ type, line, response, handling, accepted });
   };
 
@@ -352,9 +367,9 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     );
     for (const t of rng.sample(COLLECTION_AGENT.slice(1), rng.int(3, 5))) {
       say(repIdx, t, TOPIC.collections);
-      if (rng.chance(0.6)) say(resident, rng.pick(COLLECTION_RESIDENT), TOPIC.collections);
+      if (rng.chance(0.6)) say(resident, pick(COLLECTION_RESIDENT), TOPIC.collections);
     }
-    say(resident, rng.pick(COLLECTION_RESIDENT), TOPIC.collections);
+    say(resident, pick(COLLECTION_RESIDENT), TOPIC.collections);
     say(repIdx, 'Thank you, I have noted that on your account.', TOPIC.wrap);
   } else if (plan.kind === 'internal') {
     const team = [repIdx, ...colleagues];
@@ -363,15 +378,15 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     for (let i = 0; i < n; i++) {
       ctx.company = rng.pick(world.accounts).name;
       ctx.pms = rng.pick(world.accounts).pms;
-      say(rng.pick(team), rng.pick(INTERNAL_LINES), TOPIC.pipeline);
+      say(rng.pick(team), pick(INTERNAL_LINES), TOPIC.pipeline);
     }
-    say(repIdx, rng.pick(CLOSINGS), TOPIC.wrap);
+    say(repIdx, pick(CLOSINGS), TOPIC.wrap);
   } else {
     // Opening.
-    say(repIdx, rng.pick(GREETINGS_REP), TOPIC.setup);
-    say(customer(), rng.pick(GREETINGS_CUSTOMER), TOPIC.setup);
+    say(repIdx, pick(GREETINGS_REP), TOPIC.setup);
+    say(customer(), pick(GREETINGS_CUSTOMER), TOPIC.setup);
     if (rng.chance(0.4)) {
-      say(customer(), rng.pick(SMALL_TALK), null);
+      say(customer(), pick(SMALL_TALK), null);
       say(
         repIdx,
         rng.pick(['Ha, I know the feeling.', 'Oh nice, congrats on that.', 'No worries at all.']),
@@ -394,34 +409,34 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
                 (plan.kind === 'discovery' || plan.kind === 'demo' ? rng.int(12, 20) : rng.int(6, 12)),
             ),
           );
-    for (const q of rng.sample(DISCOVERY_QUESTIONS, questions)) {
+    for (const q of fresh(DISCOVERY_QUESTIONS, questions)) {
       say(repIdx, q, TOPIC.discovery);
       const who = customer();
       const n = custSentences();
       for (let i = 0; i < n; i++)
-        say(who, rng.pick(i === 0 ? CUSTOMER_ANSWERS : CUSTOMER_PORTFOLIO), TOPIC.discovery);
-      if (rng.chance(style.talkShare)) say(repIdx, rng.pick(ACKNOWLEDGEMENTS), TOPIC.discovery);
-      if (rng.chance(style.talkShare - 0.2)) say(repIdx, rng.pick(PITCH_REP), TOPIC.discovery);
+        say(who, pick(i === 0 ? CUSTOMER_ANSWERS : CUSTOMER_PORTFOLIO), TOPIC.discovery);
+      if (rng.chance(style.talkShare)) say(repIdx, pick(ACKNOWLEDGEMENTS), TOPIC.discovery);
+      if (rng.chance(style.talkShare - 0.2)) say(repIdx, pick(PITCH_REP), TOPIC.discovery);
     }
     if (plan.kind === 'discovery' || plan.kind === 'demo')
-      say(customer(), rng.pick(CUSTOMER_PORTFOLIO), TOPIC.discovery);
+      say(customer(), pick(CUSTOMER_PORTFOLIO), TOPIC.discovery);
     // Tone of the relationship.
     if (plan.negative) {
       const n = rng.int(2, 4);
       for (let i = 0; i < n; i++) {
-        say(customer(), rng.pick(NEGATIVE_TONE), TOPIC.account);
+        say(customer(), pick(NEGATIVE_TONE), TOPIC.account);
         negativeSentences++;
       }
     } else if (plan.kind === 'checkin' || plan.kind === 'renewal') {
-      say(customer(), rng.pick(POSITIVE_TONE), TOPIC.account);
+      say(customer(), pick(POSITIVE_TONE), TOPIC.account);
     }
     // Account review on customer calls: the rep walks through usage, the customer reacts.
     if (plan.kind === 'checkin' || plan.kind === 'renewal' || plan.kind === 'escalation') {
       const n = rng.int(3, 6);
       for (let i = 0; i < n; i++) {
-        say(repIdx, rng.pick(i % 2 ? ACKNOWLEDGEMENTS : RENEWAL_REP), TOPIC.account);
+        say(repIdx, pick(i % 2 ? ACKNOWLEDGEMENTS : RENEWAL_REP), TOPIC.account);
         if (plan.negative && rng.chance(0.5)) {
-          say(customer(), rng.pick(NEGATIVE_TONE), TOPIC.account);
+          say(customer(), pick(NEGATIVE_TONE), TOPIC.account);
           negativeSentences++;
         } else
           say(
@@ -434,15 +449,15 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     // Pitch: a monologue whose length follows the rep's style.
     if (plan.kind !== 'escalation') {
       const n = rng.int(style.monologue[0], style.monologue[1]);
-      for (const t of rng.sample(PITCH_REP, n)) say(repIdx, t, TOPIC.pitch);
+      for (const t of fresh(PITCH_REP, n)) say(repIdx, t, TOPIC.pitch);
       if (plan.kind === 'demo') {
-        for (const step of rng.sample(DEMO_STEPS, rng.int(6, 10))) {
+        for (const step of fresh(DEMO_STEPS, rng.int(6, 10))) {
           say(colleagues.length && rng.chance(0.4) ? rng.pick(colleagues) : repIdx, step, 'Product Demo');
-          if (rng.chance(1 - style.talkShare)) say(customer(), rng.pick(DEMO_REACTIONS), 'Product Demo');
+          if (rng.chance(1 - style.talkShare)) say(customer(), pick(DEMO_REACTIONS), 'Product Demo');
         }
       }
       if (colleagues.length && rng.chance(0.7))
-        for (const t of rng.sample(PITCH_REP, 2)) say(rng.pick(colleagues), t, TOPIC.pitch);
+        for (const t of fresh(PITCH_REP, 2)) say(rng.pick(colleagues), t, TOPIC.pitch);
       // Rep checks in with a question now and then.
       if (rng.chance(style.questionRate)) {
         say(
@@ -454,7 +469,7 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
           ]),
           TOPIC.pitch,
         );
-        say(customer(), rng.pick(CUSTOMER_ANSWERS), TOPIC.pitch);
+        say(customer(), pick(CUSTOMER_ANSWERS), TOPIC.pitch);
       }
     }
     if (plan.fairHousing !== null) {
@@ -469,7 +484,7 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
         TOPIC.pitch,
       );
     } else if ((plan.kind === 'demo' || plan.kind === 'discovery') && rng.chance(0.08)) {
-      decoyLines.push(say(customer(), rng.pick(FAIR_HOUSING_DECOYS), TOPIC.discovery));
+      decoyLines.push(say(customer(), pick(FAIR_HOUSING_DECOYS), TOPIC.discovery));
     }
     // Objections.
     const [lo, hi] = OBJECTION_COUNT[plan.kind];
@@ -483,17 +498,17 @@ export function buildCall(world: World, plan: CallPlan): BuiltCall {
     if (plan.kind !== 'escalation' && rng.chance(plan.kind === 'negotiation' ? 0.5 : 0.25)) {
       const who = customer();
       competitorLines.push({
-        line: say(who, rng.pick(COMPETITOR_MENTIONS), TOPIC.competition),
+        line: say(who, pick(COMPETITOR_MENTIONS), TOPIC.competition),
         competitor: ctx.competitor!,
       });
-      say(repIdx, rng.pick(COMPETITOR_RESPONSES), TOPIC.competition);
+      say(repIdx, pick(COMPETITOR_RESPONSES), TOPIC.competition);
     }
     // Next steps and close.
-    nextStepLines.push(say(repIdx, rng.pick(NEXT_STEPS_REP), TOPIC.next));
-    say(customer(), rng.pick(NEXT_STEPS_CUSTOMER), TOPIC.next);
-    say(repIdx, rng.pick(CLOSINGS), TOPIC.wrap);
+    nextStepLines.push(say(repIdx, pick(NEXT_STEPS_REP), TOPIC.next));
+    say(customer(), pick(NEXT_STEPS_CUSTOMER), TOPIC.next);
+    say(repIdx, pick(CLOSINGS), TOPIC.wrap);
     if (rng.chance(0.7))
-      say(customer(), rng.pick(['Thanks, bye.', 'Take care.', 'Talk soon.', 'Bye everyone.']), TOPIC.wrap);
+      say(customer(), pick(['Thanks, bye.', 'Take care.', 'Talk soon.', 'Bye everyone.']), TOPIC.wrap);
   }
 
   // ---- timing ----

@@ -598,7 +598,7 @@ export const RESPONSE_OPENERS: Record<Handling, readonly string[]> = {
   defer: [
     'Let me take that back to our solutions team and get you a proper answer.',
     "I don't want to guess on that one, I'll follow up with the specifics by email.",
-    "That's a good one for our integration engineer, I'll loop them into the next call.",
+    "That's a good one for our specialists, I'll loop them into the next call.",
     "I'll check with legal on our side and come back to you this week.",
   ],
 };
