@@ -151,6 +151,29 @@ describe('Gong connector', () => {
     expect(s.byStream('calls')).toHaveLength(clean.byStream('calls').length);
   });
 
+  it('a stored page cursor Gong refuses (expired) restarts that phase from the first page, once', async () => {
+    server = await startFakeGong({ accessKey: KEY, secret: SECRET, users: 2, calls: 25, pageSize: 10 });
+    const s = sink();
+    const window = { from: '2024-05-01T00:00:00.000Z', to: '2024-06-01T00:00:00.000Z' };
+    s.states.set('users', { state: { window, cursor: null, done: true, pages: 1 }, cursor: null });
+    s.states.set('calls', {
+      state: { window, cursor: 'expired-cursor', done: false, pages: 2, lastBatch: null },
+      cursor: null,
+    });
+    const result = await ingestGong({ client: client(server.url), sink: s, ...WINDOW });
+    expect(result.counts.calls).toBe(25);
+    expect(s.notes.join('\n')).toMatch(
+      /stored page cursor was refused .*reading calls again from the first page/,
+    );
+    const pages = server.log.filter((r) => r.path === '/v2/calls');
+    expect(pages.map((p) => p.status)).toEqual([400, 200, 200, 200]);
+    // a cursor refused mid-run (not a stored one) is an error, not a loop
+    server.inject({ path: '/v2/calls', status: 400, after: 1, body: { errors: ['cursor is invalid'] } });
+    await expect(ingestGong({ client: client(server.url), sink: sink(), ...WINDOW })).rejects.toThrow(
+      /cursor is invalid/,
+    );
+  });
+
   it('gongBatchRecords copies started onto transcripts and id/startdatetime onto extensive calls', () => {
     const out = gongBatchRecords(
       [{ id: '12345678901234567890', started: '2024-05-02T11:01:37.041Z' }],

@@ -291,6 +291,7 @@ export class GongClient {
       await this.#throttle(endpoint);
       this.requests++;
       let res: Response;
+      let text: string;
       try {
         res = await this.#fetch(url, {
           method,
@@ -302,6 +303,8 @@ export class GongClient {
           ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
+        // the body is read inside the try: a connection dropped mid-body is a network error too
+        text = await res.text();
       } catch (err) {
         const why =
           err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
@@ -323,7 +326,6 @@ export class GongClient {
           true,
         );
       }
-      const text = await res.text();
       let parsed: unknown;
       try {
         parsed = text ? parseJsonLossless(text) : undefined;

@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/logger.js';
 import type { Checkpoint, IncomingRecord, RecordSink } from '../types.js';
 import {
+  GongApiError,
   type GongCallBasic,
   type GongCallTranscript,
   type GongClient,
@@ -114,6 +115,31 @@ export function gongBatchRecords(
   };
 }
 
+/**
+ * Fetches a page; when the cursor is one stored by an interrupted run and Gong refuses it (400: Gong's
+ * cursors expire), the phase restarts from its first page instead of failing on every rerun (upserts make
+ * re-reading harmless).
+ */
+async function fetchResumable<T>(
+  fetchPage: (cursor?: string) => Promise<T>,
+  cursor: string | null,
+  resuming: boolean,
+  phase: string,
+  sink: RecordSink,
+  restart: () => void,
+): Promise<T> {
+  try {
+    return await fetchPage(cursor ?? undefined);
+  } catch (err) {
+    if (!resuming || cursor === null || !(err instanceof GongApiError) || err.status !== 400) throw err;
+    sink.note(
+      `gong ${phase}: the stored page cursor was refused (${err.message}); reading ${phase} again from the first page`,
+    );
+    restart();
+    return fetchPage(undefined);
+  }
+}
+
 export async function ingestGong(options: GongIngestOptions): Promise<GongIngestResult> {
   const { client, sink } = options;
   const streams = new Set<GongStream>(options.streams ?? GONG_STREAMS);
@@ -149,10 +175,12 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
     let cursor: string | null = null;
     let pages = 0;
     let skip = false;
+    let resumingUsers = false;
     if (same(usersState) && !usersState!.done) {
       cursor = usersState!.cursor;
       pages = usersState!.pages;
       result.resumed.users = true;
+      resumingUsers = cursor !== null;
     } else if (same(usersState) && usersState!.done && callsInProgress) {
       skip = true; // users finished before the interruption
       result.resumed.users = true;
@@ -164,7 +192,18 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
           : `gong users: resuming after page ${pages}`,
       );
     while (!skip) {
-      const page = await client.usersPage(cursor ?? undefined);
+      const page = await fetchResumable(
+        (c) => client.usersPage(c),
+        cursor,
+        resumingUsers,
+        'users',
+        sink,
+        () => {
+          cursor = null;
+          pages = 0;
+        },
+      );
+      resumingUsers = false;
       pages++;
       const records = page.items.map((u): IncomingRecord => ({
         source: 'gong',
@@ -201,17 +240,30 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
     const fresh = asPhaseState((await sink.lastState('calls'))?.state);
     let cursor: string | null = null;
     let pages = 0;
+    let resumingCalls = false;
     if (same(fresh) && !fresh!.done && (fresh!.pages > 0 || fresh!.cursor !== null)) {
       cursor = fresh!.cursor;
       pages = fresh!.pages;
       result.resumed.calls = true;
+      resumingCalls = cursor !== null;
       sink.note(
         `gong calls: resuming after page ${pages}` +
           (fresh!.lastBatch ? ` (last batch ${fresh!.lastBatch.first}..${fresh!.lastBatch.last})` : ''),
       );
     }
     for (;;) {
-      const page = await client.callsPage(window, cursor ?? undefined);
+      const page = await fetchResumable(
+        (c) => client.callsPage(window, c),
+        cursor,
+        resumingCalls,
+        'calls',
+        sink,
+        () => {
+          cursor = null;
+          pages = 0;
+        },
+      );
+      resumingCalls = false;
       pages++;
       const visible = page.items.filter((c) => c.isPrivate !== true);
       result.privateSkipped += page.items.length - visible.length;
