@@ -1065,6 +1065,35 @@ export class Lander {
   }
 
   /**
+   * Earlier runs of this connector and source that never recorded an end (the process was killed): they are
+   * marked failed, and the rows they landed join this run's end-of-run work (set-based checks), which they
+   * never got. Returns how many such runs there were.
+   */
+  async adoptInterruptedRuns(): Promise<number> {
+    return this.o.database.withTenant(this.o.tenant, async (trx) => {
+      const { rows } = await sql<{ started_at: Date }>`
+        update sync_runs set status = 'failed', finished_at = now(),
+          error = ${`no end recorded (the process was killed or crashed); run ${this.o.runId} finished its work`}
+        where connector = ${this.o.connector} and source = ${this.o.source} and status = 'running'
+          and id <> ${this.o.runId}::uuid
+          and started_at < (select started_at from sync_runs where id = ${this.o.runId}::uuid)
+        returning started_at`.execute(trx);
+      if (rows.length === 0) return 0;
+      const since = new Date(Math.min(...rows.map((r) => new Date(r.started_at).getTime())));
+      const { rows: landed } = await sql<{ entity: string; entity_id: string }>`
+        select entity, entity_id from source_records
+        where source = ${this.o.source} and last_seen_at >= ${since} and entity_id is not null
+          and left(stream, 1) <> '_'`.execute(trx);
+      for (const r of landed) {
+        let set = this.landedIds.get(r.entity);
+        if (!set) this.landedIds.set(r.entity, (set = new Set()));
+        set.add(r.entity_id);
+      }
+      return rows.length;
+    });
+  }
+
+  /**
    * Runs the set-based rules (reference, uniqueness) over the top-level rows landed in this run, replacing
    * those rules' earlier violations of the same rows. Returns the number of violations written.
    */
@@ -1101,7 +1130,7 @@ export class Lander {
                severity)
             select ${this.o.tenant}, x.rule_id, x.rule_key, x.entity, x.record_id, x.source,
                    (select s.stream from source_records s
-                    where s.entity = x.entity and s.entity_id = x.record_id and s.stream not like '\_%'
+                    where s.entity = x.entity and s.entity_id = x.record_id and left(s.stream, 1) <> '_'
                     order by s.last_seen_at desc limit 1),
                    x.source_id, x.field, x.value, x.message, x.severity
             from jsonb_to_recordset(${toJsonParam(rows)}::jsonb) as x(

@@ -203,6 +203,11 @@ export class IngestRun implements RecordSink {
       );
     let identity: IdentitySummary | null = null;
     if (this.options.identity !== false) identity = await resolveIdentities(this.db, this.options.tenant);
+    const interrupted = await this.lander.adoptInterruptedRuns();
+    if (interrupted > 0)
+      this.note(
+        `${interrupted} earlier run(s) of ${this.options.connector} ${this.options.source} had no recorded end (killed?): marked failed; their rows were checked by this run`,
+      );
     let setViolations = 0;
     if (this.validator.setRules?.length) {
       try {
