@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -101,6 +101,12 @@ describe('sql source: pure parts', () => {
       mappingFromColumns(['source_id', 'email', 'whatever'], { entity: 'contacts' }).map((r) => r.field),
     ).toEqual(['source_id', 'email']);
     expect(() => mappingFromColumns(['id', 'email'], { entity: 'contacts' })).toThrow(/no source_id column/);
+    // the shipped example parses and its query follows the contract
+    const example = (f: string) =>
+      readFileSync(new URL(`../../shared/ingest/sql/examples/${f}`, import.meta.url), 'utf8');
+    const ex = parseSqlMapping(example('contacts.yaml'), { entity: 'contacts', cursorColumn: 'updated_at' });
+    expect(ex.find((r) => r.field === 'account_id')).toMatchObject({ transform: 'reference' });
+    expect(usesCursorParameter(cleanQuery(example('contacts.sql')))).toBe(true);
     expect(cursorTransformForType(1184)).toBe('timestamp');
     expect(cursorTransformForType(20)).toBe('integer');
   });
