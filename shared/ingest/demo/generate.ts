@@ -280,7 +280,7 @@ export function* groundTruthChunks(world: World): Generator<string> {
   };
   const text = JSON.stringify(head, null, 1);
   yield text.slice(0, -2);
-  // Per-call truth, streamed: objections, competitor mentions, Fair Housing plants, next steps.
+  // Per-call truth: one pass over the calls (each transcript is built once), kept as compact JSON text per section.
   const sections = [
     'objections',
     'competitorMentions',
@@ -288,18 +288,24 @@ export function* groundTruthChunks(world: World): Generator<string> {
     'fairHousingDecoys',
     'nextSteps',
   ] as const;
+  const collected: Record<(typeof sections)[number], string[]> = {
+    objections: [],
+    competitorMentions: [],
+    fairHousing: [],
+    fairHousingDecoys: [],
+    nextSteps: [],
+  };
+  for (const plan of world.calls) {
+    if (plan.kind === 'collection' || plan.kind === 'internal') continue;
+    const truth = buildCall(world, plan).truth;
+    for (const section of sections)
+      for (const item of truth[section]) collected[section].push(JSON.stringify(item));
+  }
   for (const section of sections) {
     yield `,\n "${section}": [`;
-    let first = true;
-    for (const plan of world.calls) {
-      if (plan.kind === 'collection' || plan.kind === 'internal') continue;
-      if (section === 'fairHousing' && plan.fairHousing === null) continue;
-      const truth = buildCall(world, plan).truth;
-      for (const item of truth[section]) {
-        yield `${first ? '\n  ' : ',\n  '}${JSON.stringify(item)}`;
-        first = false;
-      }
-    }
+    const items = collected[section];
+    for (let i = 0; i < items.length; i += 1000)
+      yield `${i === 0 ? '\n  ' : ',\n  '}${items.slice(i, i + 1000).join(',\n  ')}`;
     yield '\n ]';
   }
   yield '\n}\n';
