@@ -102,7 +102,9 @@ export type RejectCode =
   | 'bad_required_value'
   | 'unknown_stream'
   | 'parent_missing'
-  | 'database_rejected';
+  | 'database_rejected'
+  /** The mapper failed unexpectedly on this record (a bug, reported instead of crashing the run). */
+  | 'mapping_failed';
 
 export interface FieldProblem {
   entity: EntityName;
