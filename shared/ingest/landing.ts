@@ -274,7 +274,11 @@ export class Lander {
       return s;
     };
     const dead: DeadLetter[] = [...rejects];
-    for (const r of rejects) if (r.stream) stat(r.stream).deadLettered++;
+    for (const r of rejects) {
+      if (!r.stream) continue;
+      stat(r.stream).read++;
+      stat(r.stream).deadLettered++;
+    }
 
     // 1. map (pure)
     const items: WorkItem[] = [];

@@ -164,7 +164,11 @@ export class IngestRun implements RecordSink {
       code: input.code,
       raw: input.raw,
     });
-    if (!input.stream) this.stat('_input').deadLettered++;
+    if (!input.stream) {
+      // a line that names no stream (malformed JSON, unknown message type): counted under `_input`
+      this.stat('_input').read++;
+      this.stat('_input').deadLettered++;
+    }
     if (this.rejects.length >= 1000) await this.write([]);
   }
 
