@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkpointsOfState, parseLine, readAirbyteStream } from '../../shared/ingest/airbyte/reader.js';
 import { cursorOfState } from '../../shared/ingest/airbyte/state.js';
+import { createProgress, formatDuration, progressLine } from '../../shared/ingest/progress.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 
 /** The Airbyte protocol reader (pure parsing and streaming into a sink); no database. */
@@ -257,5 +258,35 @@ describe('Airbyte stream reading', () => {
     const sink = new MemorySink();
     await readAirbyteStream(Readable.from(chunks), sink, { source: 'gong' });
     expect(sink.records.map((r) => r.data.name)).toEqual(['Zoë 😀', 'Ålesund']);
+  });
+});
+
+describe('progress', () => {
+  it('formats plain lines with records/s, percentage and ETA', () => {
+    expect(progressLine({ label: 'ingest gong', records: 12345, elapsedSeconds: 10, fraction: 0.25 })).toBe(
+      'ingest gong: 12,345 records, 1,235/s, 25% (ETA 30s)',
+    );
+    expect(progressLine({ label: 'ingest slack', records: 10, elapsedSeconds: 0 })).toBe(
+      'ingest slack: 10 records, 0/s',
+    );
+    expect(formatDuration(3725)).toBe('1h02m');
+    expect(formatDuration(125)).toBe('2m05s');
+  });
+
+  it('writes plain periodic lines when not a terminal, from bytes read of a known total', () => {
+    let now = 0;
+    const out: string[] = [];
+    const stream = { isTTY: false, write: (s: string) => out.push(s) } as unknown as NodeJS.WriteStream;
+    const p = createProgress({ label: 'ingest gong', stream, intervalSeconds: 5, now: () => now });
+    p.bytes(0, 1000);
+    now = 1000;
+    p.records(100);
+    expect(out).toEqual([]);
+    now = 6000;
+    p.bytes(500, 1000);
+    p.records(600);
+    expect(out).toEqual(['ingest gong: 600 records, 100/s, 50% (ETA 6s)\n']);
+    p.stop();
+    expect(out).toHaveLength(2);
   });
 });
