@@ -361,7 +361,15 @@ export function compileMapper(
           kind: 'unknown-stream',
           reason: `no active source mapping for ${record.source} stream '${record.stream}'`,
         };
-      return mapRecord(plan, record);
+      try {
+        return mapRecord(plan, record);
+      } catch (err) {
+        return {
+          kind: 'rejected',
+          code: 'mapping_failed',
+          reason: `mapping ${record.source} ${record.stream} failed: ${err instanceof Error ? err.message : String(err)}`,
+        };
+      }
     },
     streams: () => [...plans.values()].map((p) => [p.source, p.stream]),
   };
@@ -488,6 +496,8 @@ function compileStream(list: MappingRule[], problems: string[]): StreamPlan | un
     }
   }
   keyRules.sort(byPriority);
+  if (!top && children.length === 0)
+    problems.push(`${first.source}.${first.stream}: the mappings fill no row (only _id/_cursor)`);
   for (const c of children) {
     if (!c.child!.parentRules && top?.entity !== c.child!.parent)
       problems.push(
@@ -709,7 +719,7 @@ function mapRecord(plan: StreamPlan, record: IncomingRecord): MapOutcome {
     const e = evaluate(c, root, new Map(), 0, ctx);
     if (e.problem) {
       problems.push({
-        entity: plan.top?.entity ?? plan.children[0]!.entity,
+        entity: (plan.top ?? plan.children[0])!.entity,
         field: '_cursor',
         value: readRaw(c, root, new Map(), 0),
         message: e.problem,

@@ -577,6 +577,21 @@ describe('bad input', () => {
     expect(mapper.knows('salesforce', 'Asset')).toBe(false);
   });
 
+  it('a record the mapper trips over is rejected mapping_failed, not thrown', () => {
+    const hostile = {};
+    Object.defineProperty(hostile, 'Id', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    expect(mapper.map({ source: 'salesforce', stream: 'Account', data: hostile, raw: '' })).toEqual({
+      kind: 'rejected',
+      code: 'mapping_failed',
+      reason: 'mapping salesforce Account failed: boom',
+    });
+  });
+
   it('data that is not an object', () => {
     for (const data of [null, [1, 2], 'text'])
       expect(mapper.map({ source: 'gong', stream: 'users', data: data as never, raw: '' })).toMatchObject({
@@ -714,6 +729,9 @@ describe('compiling mappings', () => {
     expect(problems).toMatch(/bad arguments for transform 'e164'/);
     expect(() => compileMapper([R({ sourcePath: 'x', field: 'title' })])).toThrow(
       /no mapping gives its source_id/,
+    );
+    expect(() => compileMapper([R({ sourcePath: 'x', field: '_id', transform: 'id' })])).toThrow(
+      /fill no row/,
     );
   });
 
