@@ -140,6 +140,7 @@ describe('Gong', () => {
         full_name: 'Sam Lee',
         phone: '+14155550134',
         active: true,
+        role: 'rep',
       },
     });
     expect(refsOf(row)).toEqual({ manager_id: 'users/gong/234599484848400' });
