@@ -12,13 +12,18 @@ import {
 } from '../../shared/ingest/gong/connector.js';
 import { createProgress } from '../../shared/ingest/progress.js';
 import { formatSummary, type IngestRun, startIngestRun } from '../../shared/ingest/run.js';
-import { describeQuery, ingestSql } from '../../shared/ingest/sql/connector.js';
+import {
+  cleanQuery,
+  describeQuery,
+  ingestSql,
+  usesCursorParameter,
+} from '../../shared/ingest/sql/connector.js';
 import {
   checkSqlEntity,
-  countSqlMappings,
   cursorTransformForType,
   mappingFromColumns,
   parseSqlMapping,
+  storedSqlMapping,
   syncSqlMappings,
 } from '../../shared/ingest/sql/mapping-file.js';
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
@@ -112,13 +117,14 @@ export function registerIngestSourceCommands(ingest: Command): void {
           accessKeySecret: gongAccessKeySecret,
           logger,
         });
+        const progress = createProgress({ label: 'ingest gong' });
         const run = await startIngestRun(db, {
           ...(await dictionaryFor(db, config.tenant)),
           tenant: config.tenant,
           connector: 'gong-api',
           source: 'gong',
-          input: `${gongBaseUrl} from ${opts.from}${opts.to ? ` to ${opts.to}` : ''}`,
-          progress: createProgress({ label: 'ingest gong' }),
+          input: `${redactUrl(gongBaseUrl)} from ${opts.from}${opts.to ? ` to ${opts.to}` : ''}`,
+          progress,
           identity: opts.identity,
           logger,
         });
@@ -130,6 +136,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
             to: opts.to,
             streams: streams as GongStream[],
             logger,
+            onEstimate: (n) => progress.estimate(n),
           });
           run.note(
             `gong window ${r.window.from} .. ${r.window.to}: ${client.requests} API requests, ` +
@@ -235,14 +242,14 @@ export function registerIngestSourceCommands(ingest: Command): void {
           try {
             const columns = await describeQuery(src.client, query);
             const names = columns.map((c) => c.name);
-            const cursorTransform = cursorTransformForType(
-              columns.find((c) => c.name === opts.cursor)?.dataTypeID,
-            );
+            const cursorTransform = (column: string) =>
+              cursorTransformForType(columns.find((c) => c.name === column)?.dataTypeID);
             if (opts.cursor && !names.includes(opts.cursor))
               throw new Error(
                 `--cursor ${opts.cursor} is not a column of the query (columns: ${names.join(', ')})`,
               );
             let rules;
+            const stored = await storedSqlMapping(db, config.tenant, entity);
             if (mappingText !== undefined) {
               rules = parseSqlMapping(mappingText, {
                 entity,
@@ -250,7 +257,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
                 cursorColumn: opts.cursor,
                 cursorTransform,
               });
-            } else if ((await countSqlMappings(db, config.tenant, entity)) === 0) {
+            } else if (stored.active === 0) {
               rules = mappingFromColumns(names, { entity, cursorColumn: opts.cursor, cursorTransform });
               process.stderr.write(
                 `no mapping file and no stored mapping for sql ${entity}: mapping columns by name (${rules
@@ -268,6 +275,21 @@ export function registerIngestSourceCommands(ingest: Command): void {
                 );
               await syncSqlMappings(db, config.tenant, entity, rules);
             }
+            // a query reading $1 without --cursor: the mapping's cursor column is the incremental cursor
+            let cursorColumn = opts.cursor;
+            if (!cursorColumn && usesCursorParameter(cleanQuery(query))) {
+              cursorColumn = rules
+                ? rules.find((r) => r.field === '_cursor')?.sourcePath
+                : (stored.cursorColumn ?? undefined);
+              if (cursorColumn && !names.includes(cursorColumn))
+                throw new Error(
+                  `the mapping's cursor column ${cursorColumn} is not a column of the query (columns: ${names.join(', ')})`,
+                );
+              if (cursorColumn)
+                process.stderr.write(
+                  `no --cursor: reading incrementally by the mapping's cursor column ${cursorColumn}\n`,
+                );
+            }
             const run = await startIngestRun(db, {
               ...(await dictionaryFor(db, config.tenant)),
               tenant: config.tenant,
@@ -284,7 +306,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
                 sink: run,
                 query,
                 entity,
-                cursorColumn: opts.cursor,
+                cursorColumn,
                 batchSize: opts.batch,
                 logger,
               });

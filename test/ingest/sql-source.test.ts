@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,7 @@ import {
   syncSqlMappings,
 } from '../../shared/ingest/sql/mapping-file.js';
 import { openSourceDatabase } from '../../shared/ingest/sql/source-db.js';
+import { nodeArgsFor } from '../../shared/process/node-entry.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 import { TEST_PG_URL } from '../support/global-setup.js';
@@ -31,6 +34,9 @@ import { TEST_PG_URL } from '../support/global-setup.js';
  * by a mapping file into the unified model, incrementally by a cursor column; the target Sophia database
  * runs on both engines.
  */
+const run = promisify(execFile);
+const CLI = nodeArgsFor(new URL('../../cli/main.ts', import.meta.url));
+
 const MAPPING = `
 # crm.people -> contacts
 entity: contacts
@@ -389,3 +395,62 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe.runIf(postgresAvailable)('sophia ingest sql (the command)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('syncs the mapping file, lands the rows, redacts the URL; a rerun reads incrementally by the stored cursor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sophia-sql-cli-'));
+    writeFileSync(join(dir, 'people.sql'), QUERY);
+    writeFileSync(join(dir, 'people.yaml'), MAPPING);
+    const u = new URL(srcUrl);
+    u.password = 'not-a-real-password';
+    const env = { ...process.env, DATABASE_URL: t.url, SOPHIA_TENANT: 'cli' };
+    const args = [
+      'ingest',
+      'sql',
+      '--url',
+      u.toString(),
+      '--query',
+      join(dir, 'people.sql'),
+      '--entity',
+      'contacts',
+    ];
+    const first = await run(
+      process.execPath,
+      [...CLI, ...args, '--mapping', join(dir, 'people.yaml'), '--cursor', 'updated_at'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(first.stdout).toMatch(/contacts\s+260\s+260\s+0\s+0\s+0/);
+    const second = await run(process.execPath, [...CLI, ...args], { env, encoding: 'utf8' });
+    expect(second.stderr).toContain(
+      "no --cursor: reading incrementally by the mapping's cursor column updated_at",
+    );
+    expect(second.stdout).toMatch(/succeeded/);
+    expect(second.stdout).not.toMatch(/contacts\s+[1-9]/);
+    for (const out of [first.stdout, first.stderr, second.stdout, second.stderr])
+      expect(out).not.toContain('not-a-real-password');
+    const runs = await t.sophia.withTenant('cli', (trx) =>
+      trx.selectFrom('sync_runs').select(['input', 'status']).orderBy('started_at').execute(),
+    );
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.input).toContain(':***@127.0.0.1');
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+
+    const bad = await run(process.execPath, [...CLI, ...args, '--cursor', 'nope'], {
+      env,
+      encoding: 'utf8',
+    }).catch((e: { stderr: string; code: number }) => e);
+    expect((bad as { code: number }).code).toBe(1);
+    expect((bad as { stderr: string }).stderr).toMatch(/--cursor nope is not a column of the query/);
+  }, 120_000);
+});

@@ -56,6 +56,8 @@ export interface GongIngestOptions {
   now?: () => Date;
   /** Called after each committed batch (progress display). */
   onBatch?: (info: { stream: string; records: number; pages: number }) => void;
+  /** Called once the number of records this run will emit can be estimated (Gong's totalRecords). */
+  onEstimate?: (records: number) => void;
 }
 
 export interface GongIngestResult {
@@ -241,6 +243,7 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
     let cursor: string | null = null;
     let pages = 0;
     let resumingCalls = false;
+    let estimated = false;
     if (same(fresh) && !fresh!.done && (fresh!.pages > 0 || fresh!.cursor !== null)) {
       cursor = fresh!.cursor;
       pages = fresh!.pages;
@@ -264,6 +267,14 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
         },
       );
       resumingCalls = false;
+      if (!estimated && page.totalRecords !== undefined) {
+        estimated = true;
+        const perCall = ['calls', 'extensiveCalls', 'callTranscripts'].filter((x) =>
+          streams.has(x as GongStream),
+        ).length;
+        const remaining = Math.max(0, page.totalRecords - pages * page.items.length);
+        options.onEstimate?.(result.counts.users + remaining * perCall);
+      }
       pages++;
       const visible = page.items.filter((c) => c.isPrivate !== true);
       result.privateSkipped += page.items.length - visible.length;

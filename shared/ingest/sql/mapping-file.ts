@@ -115,7 +115,13 @@ export function cursorTransformForType(oid: number | undefined): string {
 /** Parses and checks a mapping file; returns the source_mappings rules for source sql, stream <entity>. */
 export function parseSqlMapping(
   text: string,
-  options: { entity: string; file?: string; cursorColumn?: string | undefined; cursorTransform?: string },
+  options: {
+    entity: string;
+    file?: string | undefined;
+    cursorColumn?: string | undefined;
+    /** The transform of the `_cursor` mapping when the file names none: fixed, or by the cursor column. */
+    cursorTransform?: string | ((column: string) => string);
+  },
 ): MappingRule[] {
   const where = options.file ?? 'the mapping file';
   let doc: unknown;
@@ -166,7 +172,12 @@ export function parseSqlMapping(
       typeof file.cursor === 'object' ? file.cursor : {};
     rule(cursorColumn, '_cursor', {
       ...spec,
-      transform: spec.transform ?? options.cursorTransform ?? 'text',
+      transform:
+        spec.transform ??
+        (typeof options.cursorTransform === 'function'
+          ? options.cursorTransform(cursorColumn)
+          : options.cursorTransform) ??
+        'text',
     });
   }
   const columns = entityColumns(entity)!;
@@ -200,7 +211,11 @@ export function parseSqlMapping(
  */
 export function mappingFromColumns(
   columns: string[],
-  options: { entity: string; cursorColumn?: string | undefined; cursorTransform?: string },
+  options: {
+    entity: string;
+    cursorColumn?: string | undefined;
+    cursorTransform?: string | ((column: string) => string);
+  },
 ): MappingRule[] {
   const entity = checkSqlEntity(options.entity);
   if (!columns.includes('source_id'))
@@ -253,16 +268,23 @@ export async function syncSqlMappings(
   });
 }
 
-/** The active source_mappings rows of source sql, stream <entity> (what a run without --mapping uses). */
-export async function countSqlMappings(db: SophiaDatabase, tenant: string, entity: string): Promise<number> {
+/**
+ * The stored mapping of source sql, stream <entity> (what a run without --mapping uses): how many active
+ * rows, and the column of its `_cursor` mapping.
+ */
+export async function storedSqlMapping(
+  db: SophiaDatabase,
+  tenant: string,
+  entity: string,
+): Promise<{ active: number; cursorColumn: string | null }> {
   return db.withTenant(
     tenant,
     async (trx) => {
-      const { rows } = await sql<{ n: string }>`
-        select count(*)::text as n from source_mappings where source = 'sql' and stream = ${entity} and active`.execute(
-        trx,
-      );
-      return Number(rows[0]?.n ?? 0);
+      const { rows } = await sql<{ n: string; cursor: string | null }>`
+        select count(*)::text as n,
+               (array_agg(source_path order by priority) filter (where field = '_cursor'))[1] as cursor
+          from source_mappings where source = 'sql' and stream = ${entity} and active`.execute(trx);
+      return { active: Number(rows[0]?.n ?? 0), cursorColumn: rows[0]?.cursor ?? null };
     },
     { readOnly: true },
   );
