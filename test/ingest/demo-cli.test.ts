@@ -27,7 +27,13 @@ describe.each(testEngines())('sophia demo on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestDatabase(engine);
     home = mkdtempSync(join(tmpdir(), 'sophia-demo-cli-'));
-    const out = await run(
+    const out = await demo();
+    stdout = out.stdout;
+    stderr = out.stderr;
+  }, 180_000);
+
+  const demo = () =>
+    run(
       process.execPath,
       [
         ...nodeArgsFor(new URL('../../cli/main.ts', import.meta.url)),
@@ -50,9 +56,6 @@ describe.each(testEngines())('sophia demo on %s', (engine) => {
         timeout: 120_000,
       },
     );
-    stdout = out.stdout;
-    stderr = out.stderr;
-  }, 180_000);
 
   afterAll(async () => {
     await t?.close();
@@ -118,4 +121,29 @@ describe.each(testEngines())('sophia demo on %s', (engine) => {
     expect(linked.length).toBeGreaterThan(10);
     expect(existsSync(join(home, 'demo', 'slack.jsonl'))).toBe(true);
   });
+
+  it('a second run of the same seed lands nothing new: every record unchanged, no duplicates', async () => {
+    const count = () =>
+      t.sophia.withTenant(TENANT, async (trx) => {
+        const r = await sql<{ calls: number; segments: number; contacts: number; dead: number }>`
+          select (select count(*)::int from calls) as calls, (select count(*)::int from transcript_segments) as segments,
+                 (select count(*)::int from contacts) as contacts, (select count(*)::int from dead_letters) as dead`.execute(
+          trx,
+        );
+        return r.rows[0]!;
+      });
+    const before = await count();
+    const again = await demo();
+    expect(await count()).toEqual(before);
+    // Each source's summary: read = unchanged, nothing inserted or updated.
+    const totals = [...again.stdout.matchAll(/^total\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)/gm)].map(
+      (m) => m.slice(1, 5),
+    );
+    expect(totals).toHaveLength(4);
+    for (const [read, inserted, updated, unchanged] of totals) {
+      expect(inserted).toBe('0');
+      expect(updated).toBe('0');
+      expect(unchanged).toBe(read);
+    }
+  }, 180_000);
 });
