@@ -1147,7 +1147,11 @@ export class Lander {
     return total;
   }
 
-  /** Resolves pending references set-based, per (entity, field, target entity). */
+  /**
+   * Resolves pending references set-based, per (entity, field, target entity), whichever run left them (a
+   * Gong call's account resolves when the Salesforce run lands it). Returns how many resolved, and how many
+   * references of this run's source still wait.
+   */
   async resolvePendingRefs(): Promise<{ refsResolved: number; refsUnresolved: number }> {
     return this.o.database.withTenant(this.o.tenant, async (trx) => {
       const { rows: groups } = await sql<{ entity: string; field: string; target: string }>`
@@ -1173,7 +1177,8 @@ export class Lander {
         resolved += rows[0]?.n ?? 0;
       }
       const { rows: left } = await sql<{ n: number }>`
-        select count(*)::int as n from source_records where stream = ${PENDING_REF_STREAM}`.execute(trx);
+        select count(*)::int as n from source_records
+        where source = ${this.o.source} and stream = ${PENDING_REF_STREAM}`.execute(trx);
       return { refsResolved: resolved, refsUnresolved: left[0]?.n ?? 0 };
     });
   }

@@ -354,12 +354,9 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`references waiting for their target: ${summary.references.unresolved}`);
   if (summary.identity) {
     const i = summary.identity;
+    const rules = Object.entries(i.byRule).map(([r, n]) => `${r} ${n}`);
     lines.push(
-      `identity: ${i.links} links (${Object.entries(i.byRule)
-        .map(([r, n]) => `${r} ${n}`)
-        .join(
-          ', ',
-        )}), ${i.clusters} multi-row clusters; participants matched ${i.participantsMatched}, calls given an account ${i.callsWithAccount}`,
+      `identity: ${i.links ? `${i.links} new links (${rules.join(', ')})` : 'no new links'}, ${i.clusters} multi-row clusters; participants matched ${i.participantsMatched}, calls given an account ${i.callsWithAccount}`,
     );
   }
   if (summary.setViolations > 0) lines.push(`set-based quality checks: ${summary.setViolations} violations`);
