@@ -156,6 +156,20 @@ async function child(args: string[]): Promise<unknown> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
+const UNIFIED = [
+  'users',
+  'accounts',
+  'contacts',
+  'opportunities',
+  'activities',
+  'calls',
+  'call_participants',
+  'transcript_segments',
+  'slack_channels',
+  'slack_channel_members',
+  'slack_messages',
+];
+const unified = (counts: Record<string, number>) => UNIFIED.reduce((n, t) => n + (counts[t] ?? 0), 0);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;
 
@@ -199,6 +213,7 @@ if (values.phase === 'generate') {
             `  ${x.source.padEnd(10)} ${s(x.ms).padStart(7)}  ${x.records.toLocaleString('en-US').padStart(9)} records  ${rate(x.records, x.ms).padStart(9)}  ${x.status}`,
         ),
         `  identity   ${s(r.identityMs).padStart(7)}  ${r.identityLinks.toLocaleString('en-US')} links`,
+        `  unified rows landed: ${unified(r.counts).toLocaleString('en-US')} (${rate(unified(r.counts), r.totalMs)}), of which transcript segments ${(r.counts.transcript_segments ?? 0).toLocaleString('en-US')}`,
         `  database size ${(r.databaseBytes / 1e6).toFixed(0)} MB (pg_database_size)`,
         `  peak RSS of the ingest process ${r.peakRssMb} MB${r.ownerPeakRssMb !== null ? `; embedded database owner ${r.ownerPeakRssMb} MB` : ''}`,
         `  rows: ${Object.entries(r.counts)
