@@ -151,7 +151,9 @@ function compileCheck(rule: ValidationRule, problems: string[]): CompiledCheck |
         rule,
         field,
         test: (v) =>
-          v === null || (typeof v === 'string' && v.trim() === '') ? `${field} is required` : undefined,
+          v === null || (typeof v === 'string' && v.trim() === '')
+            ? `${field} is required but empty`
+            : undefined,
       };
     case 'format': {
       const format = String(params.format ?? '');
@@ -489,7 +491,7 @@ export async function findSetViolations(
         value: maskValue(r.value, pii.get(`${entity}.${rule.field}`)),
         message:
           rule.ruleType === 'reference'
-            ? `${entity} ${r.source_id} is not linked to a ${rule.target} row (${rule.field} is empty): ${rule.description}`
+            ? `${entity} ${r.source_id} is linked to no ${rule.target} row (${rule.field} is empty): ${rule.description}`
             : `another ${entity} row has the same ${rule.fields.join(' + ')}${rule.perSource ? ` in ${r.source}` : ''}: ${rule.description}`,
         severity: rule.severity,
       });

@@ -378,7 +378,7 @@ describe.each(testEngines())('dictionary tables on %s', (engine) => {
     expect(found.calls.map((x) => [x.ruleKey, x.sourceId, x.severity])).toEqual([
       ['calls.account_id.reference', '7782342274025937895', 'warning'],
     ]);
-    expect(found.calls[0]!.message).toMatch(/not linked to a accounts row/);
+    expect(found.calls[0]!.message).toMatch(/is linked to no accounts row \(account_id is empty\)/);
     expect(found.none).toEqual([]);
   });
 });
