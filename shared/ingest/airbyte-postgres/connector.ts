@@ -213,7 +213,9 @@ export async function ingestAirbytePostgres(options: AirbytePostgresOptions): Pr
             data: string | null;
             meta: string | null;
           }>(
-            `${select} where (_airbyte_extracted_at, _airbyte_raw_id::text collate "C") > ($1::timestamptz, $2::text) ${order}`,
+            // the first conjunct can use Airbyte's index on _airbyte_extracted_at (idx_extracted_at_<table>)
+            `${select} where _airbyte_extracted_at >= $1::timestamptz
+               and (_airbyte_extracted_at, _airbyte_raw_id::text collate "C") > ($1::timestamptz, $2::text) ${order}`,
             [key.extractedAt, key.rawId],
           )
         : await client.query<{
