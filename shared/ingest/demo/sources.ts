@@ -1459,6 +1459,7 @@ export function slackWorkspace(world: World): SlackWorkspace {
     escalationAccountKey: string | null = null,
     replyCount = 0,
   ): SlackMessage => {
+    at += rng.int(0, 3_599_999); // people post at any second
     const m: SlackMessage = {
       channelId: c.id,
       ts: ts(at),
@@ -1567,7 +1568,7 @@ function slackMessageData(m: SlackMessage, team: string): Record<string, unknown
     };
   const blockId = m.ts.slice(-5).replace(/\./g, 'x');
   const data: Record<string, unknown> = {
-    client_msg_id: `${m.ts.replace('.', '').slice(0, 8)}-${m.channelId.slice(1, 5).toLowerCase()}-4${m.ts.slice(-3)}-8${m.user.slice(-3).toLowerCase()}-${m.ts.replace('.', '').slice(-12)}`,
+    client_msg_id: new Rng(`${m.channelId}/${m.ts}`).uuid(),
     type: 'message',
     text: m.text,
     user: m.user,
