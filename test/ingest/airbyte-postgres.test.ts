@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +9,7 @@ import {
   streamOfTable,
 } from '../../shared/ingest/airbyte-postgres/connector.js';
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
+import { nodeArgsFor } from '../../shared/process/node-entry.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 import { TEST_PG_URL } from '../support/global-setup.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
@@ -37,6 +40,8 @@ function pgType(key: string, v: unknown): string {
   return 'jsonb';
 }
 
+const run = promisify(execFile);
+const CLI = nodeArgsFor(new URL('../../cli/main.ts', import.meta.url));
 const postgresAvailable = testEngines().includes('postgres');
 const dbName = `sophia_t_${process.pid}_abpg`;
 let url = '';
@@ -392,3 +397,42 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe.runIf(postgresAvailable)('sophia ingest airbyte-postgres (the command)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('lands a stream, redacts the URL, and a rerun reads nothing new', async () => {
+    const u = new URL(url);
+    u.password = 'not-a-real-password';
+    const env = { ...process.env, DATABASE_URL: t.url, SOPHIA_TENANT: 'cli' };
+    const args = [...CLI, 'ingest', 'airbyte-postgres', '--url', u.toString(), '--schema', 'salesforce'];
+    const first = await run(process.execPath, [...args, '--source', 'salesforce', '--streams', 'Account'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(first.stdout).toMatch(/Account\s+5\s+4\s+/);
+    const second = await run(process.execPath, [...args, '--source', 'salesforce'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(second.stdout).toMatch(/succeeded/);
+    expect(second.stdout).not.toMatch(/Account\s+[1-9]/);
+    for (const out of [first.stdout, first.stderr, second.stdout, second.stderr])
+      expect(out).not.toContain('not-a-real-password');
+    const runs = await t.sophia.withTenant('cli', (trx) =>
+      trx.selectFrom('sync_runs').select(['input']).orderBy('started_at').execute(),
+    );
+    expect(runs[0]!.input).toContain(':***@127.0.0.1');
+    const bad = await run(process.execPath, [...args, '--source', 'zendesk'], {
+      env,
+      encoding: 'utf8',
+    }).catch((e: { stderr: string; code: number }) => e);
+    expect((bad as { stderr: string }).stderr).toMatch(/unknown --source 'zendesk'/);
+  }, 120_000);
+});

@@ -83,6 +83,20 @@ describe('GongClient against the local Gong API', () => {
     expect(callPages[0]!.query.fromDateTime).toBe('2024-05-01T00:00:00Z');
   });
 
+  it('an id Gong sent as a bare JSON number beyond 2^53 arrives as its exact digits', async () => {
+    const c = client('http://gong.invalid', {
+      fetch: (async () =>
+        new Response(
+          '{"requestId":"r","records":{"totalRecords":1},"users":[{"id":12345678901234567891,"n":3}]}',
+          {
+            status: 200,
+          },
+        )) as typeof fetch,
+    });
+    const page = await c.usersPage();
+    expect(page.items[0]).toEqual({ id: '12345678901234567891', n: 3 });
+  });
+
   it('an empty window (Gong 404 "found corresponding to the provided filters") is an empty page', async () => {
     server = await startFakeGong({ accessKey: KEY, secret: SECRET, calls: 3 });
     const page = await client(server.url).callsPage({
