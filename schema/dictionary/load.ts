@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import type { Database } from '../database.js';
+import type { Database, NewRow } from '../database.js';
 import { canonicalJson } from '../../shared/util/canonical-json.js';
 import {
   compileMapper,
@@ -157,7 +157,8 @@ function readYaml(file: string): unknown {
   try {
     return parseYaml(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 });
   } catch (err) {
-    if (err instanceof YAMLParseError) throw new DictionaryFileError(file, [`not valid YAML: ${err.message}`]);
+    if (err instanceof YAMLParseError)
+      throw new DictionaryFileError(file, [`not valid YAML: ${err.message}`]);
     throw err;
   }
 }
@@ -213,7 +214,8 @@ export function readDictionary(dir: string = DICTIONARY_DIR): DictionaryFiles {
     const fileProblems: string[] = [];
     const seen = new Set<string>();
     for (const [stream, s] of Object.entries(m.streams)) {
-      if (!entityColumns(s.entity)) fileProblems.push(`streams.${stream}.entity: unknown entity '${s.entity}'`);
+      if (!entityColumns(s.entity))
+        fileProblems.push(`streams.${stream}.entity: unknown entity '${s.entity}'`);
       for (const [target, specs] of Object.entries(s.map)) {
         const where = `streams.${stream}.map.${target}`;
         const dot = target.indexOf('.');
@@ -227,9 +229,11 @@ export function readDictionary(dir: string = DICTIONARY_DIR): DictionaryFiles {
           const sourcePath = Array.isArray(o.path) ? o.path.join(', ') : o.path;
           const args = 'args' in o ? o.args : undefined;
           const checked = parseTransformArgs(o.transform, args);
-          if (!checked.ok) fileProblems.push(`${where}${list.length > 1 ? `[${i}]` : ''}: ${checked.message}`);
+          if (!checked.ok)
+            fileProblems.push(`${where}${list.length > 1 ? `[${i}]` : ''}: ${checked.message}`);
           const key = `${stream}\u0000${sourcePath}\u0000${entity}\u0000${field}`;
-          if (seen.has(key)) fileProblems.push(`${where}: the path ${sourcePath} is mapped to ${entity}.${field} twice`);
+          if (seen.has(key))
+            fileProblems.push(`${where}: the path ${sourcePath} is mapped to ${entity}.${field} twice`);
           seen.add(key);
           mappings.push({
             source: m.source,
@@ -241,7 +245,9 @@ export function readDictionary(dir: string = DICTIONARY_DIR): DictionaryFiles {
             transformArgs: args ?? null,
             priority: ('priority' in o ? o.priority : undefined) ?? 100 * (i + 1),
             active: o.active,
-            notes: ('notes' in o ? o.notes : undefined) ?? (i === 0 && field === 'source_id' ? (s.notes ?? null) : null),
+            notes:
+              ('notes' in o ? o.notes : undefined) ??
+              (i === 0 && field === 'source_id' ? (s.notes ?? null) : null),
           });
         });
       }
@@ -273,7 +279,9 @@ export function readDictionary(dir: string = DICTIONARY_DIR): DictionaryFiles {
     if (keys.has(rule.ruleKey)) ruleProblems.push(`rule ${rule.ruleKey}: the key is used twice`);
     keys.add(rule.ruleKey);
     if (rule.field && !known.has(`${rule.entity}.${rule.field}`))
-      ruleProblems.push(`rule ${rule.ruleKey}: ${rule.entity}.${rule.field} is not a field of the dictionary`);
+      ruleProblems.push(
+        `rule ${rule.ruleKey}: ${rule.entity}.${rule.field} is not a field of the dictionary`,
+      );
   }
   if (ruleProblems.length) throw new DictionaryFileError(rulesPath, ruleProblems);
   try {
@@ -323,9 +331,14 @@ export async function syncDictionary(
   const report: SyncReport = { fields: counts(), mappings: counts(), rules: counts(), kept: [] };
 
   // dictionary_fields
-  const existingFields = await db.selectFrom('dictionary_fields').selectAll().where('tenant_id', '=', tenantId).execute();
+  const existingFields = await db
+    .selectFrom('dictionary_fields')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .execute();
   const fieldRows = new Map(existingFields.map((r) => [`${r.entity}.${r.field}`, r]));
   const wantedFields = new Set<string>();
+  const newFields: NewRow<'dictionary_fields'>[] = [];
   for (const f of files.fields) {
     const k = `${f.entity}.${f.field}`;
     wantedFields.add(k);
@@ -340,11 +353,13 @@ export async function syncDictionary(
     };
     const row = fieldRows.get(k);
     if (!row) {
-      await db
-        .insertInto('dictionary_fields')
-        .values({ tenant_id: tenantId, entity: f.entity, field: f.field, ...content, updated_by: FILES_AUTHOR })
-        .onConflict((oc) => oc.columns(['tenant_id', 'entity', 'field']).doNothing())
-        .execute();
+      newFields.push({
+        tenant_id: tenantId,
+        entity: f.entity,
+        field: f.field,
+        ...content,
+        updated_by: FILES_AUTHOR,
+      });
       report.fields.inserted++;
       continue;
     }
@@ -372,12 +387,23 @@ export async function syncDictionary(
       .execute();
     report.fields.updated++;
   }
+  for (const chunk of chunks(newFields))
+    await db
+      .insertInto('dictionary_fields')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['tenant_id', 'entity', 'field']).doNothing())
+      .execute();
   for (const [k, row] of fieldRows) {
     if (wantedFields.has(k) || row.status === 'deprecated') continue;
     if (row.updated_by !== FILES_AUTHOR && !force) continue;
     await db
       .updateTable('dictionary_fields')
-      .set({ status: 'deprecated', version: row.version + 1, updated_by: FILES_AUTHOR, updated_at: sql<Date>`now()` })
+      .set({
+        status: 'deprecated',
+        version: row.version + 1,
+        updated_by: FILES_AUTHOR,
+        updated_at: sql<Date>`now()`,
+      })
       .where('id', '=', row.id)
       .execute();
     report.fields.retired++;
@@ -385,13 +411,24 @@ export async function syncDictionary(
 
   // source_mappings
   const seeded = { updated_at: sql<Date>`created_at` };
-  const existingMappings = await db.selectFrom('source_mappings').selectAll().where('tenant_id', '=', tenantId).execute();
+  const existingMappings = await db
+    .selectFrom('source_mappings')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .execute();
   const mkey = (r: { source: string; stream: string; source_path: string; entity: string; field: string }) =>
     `${r.source}.${r.stream}: ${r.source_path} -> ${r.entity}.${r.field}`;
   const mappingRows = new Map(existingMappings.map((r) => [mkey(r), r]));
   const wantedMappings = new Set<string>();
+  const newMappings: NewRow<'source_mappings'>[] = [];
   for (const m of files.mappings) {
-    const key = mkey({ source: m.source, stream: m.stream, source_path: m.sourcePath, entity: m.entity, field: m.field });
+    const key = mkey({
+      source: m.source,
+      stream: m.stream,
+      source_path: m.sourcePath,
+      entity: m.entity,
+      field: m.field,
+    });
     wantedMappings.add(key);
     const content = {
       transform: m.transform,
@@ -402,20 +439,16 @@ export async function syncDictionary(
     };
     const row = mappingRows.get(key);
     if (!row) {
-      await db
-        .insertInto('source_mappings')
-        .values({
-          tenant_id: tenantId,
-          source: m.source,
-          stream: m.stream,
-          source_path: m.sourcePath,
-          entity: m.entity,
-          field: m.field,
-          ...content,
-          transform_args: json(content.transform_args),
-        })
-        .onConflict((oc) => oc.columns(['tenant_id', 'source', 'stream', 'source_path', 'entity', 'field']).doNothing())
-        .execute();
+      newMappings.push({
+        tenant_id: tenantId,
+        source: m.source,
+        stream: m.stream,
+        source_path: m.sourcePath,
+        entity: m.entity,
+        field: m.field,
+        ...content,
+        transform_args: json(content.transform_args),
+      });
       report.mappings.inserted++;
       continue;
     }
@@ -441,17 +474,34 @@ export async function syncDictionary(
       .execute();
     report.mappings.updated++;
   }
+  for (const chunk of chunks(newMappings))
+    await db
+      .insertInto('source_mappings')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'source', 'stream', 'source_path', 'entity', 'field']).doNothing(),
+      )
+      .execute();
   for (const [k, row] of mappingRows) {
     if (wantedMappings.has(k) || !row.active) continue;
     if (!filesOwned(row) && !force) continue;
-    await db.updateTable('source_mappings').set({ active: false, ...seeded }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('source_mappings')
+      .set({ active: false, ...seeded })
+      .where('id', '=', row.id)
+      .execute();
     report.mappings.retired++;
   }
 
   // validation_rules
-  const existingRules = await db.selectFrom('validation_rules').selectAll().where('tenant_id', '=', tenantId).execute();
+  const existingRules = await db
+    .selectFrom('validation_rules')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .execute();
   const ruleRows = new Map(existingRules.map((r) => [r.rule_key, r]));
   const wantedRules = new Set<string>();
+  const newRules: NewRow<'validation_rules'>[] = [];
   for (const r of files.rules) {
     wantedRules.add(r.ruleKey);
     const content = {
@@ -465,11 +515,7 @@ export async function syncDictionary(
     };
     const row = ruleRows.get(r.ruleKey);
     if (!row) {
-      await db
-        .insertInto('validation_rules')
-        .values({ tenant_id: tenantId, rule_key: r.ruleKey, ...content, params: json(content.params) })
-        .onConflict((oc) => oc.columns(['tenant_id', 'rule_key']).doNothing())
-        .execute();
+      newRules.push({ tenant_id: tenantId, rule_key: r.ruleKey, ...content, params: json(content.params) });
       report.rules.inserted++;
       continue;
     }
@@ -497,13 +543,29 @@ export async function syncDictionary(
       .execute();
     report.rules.updated++;
   }
+  for (const chunk of chunks(newRules))
+    await db
+      .insertInto('validation_rules')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['tenant_id', 'rule_key']).doNothing())
+      .execute();
   for (const [k, row] of ruleRows) {
     if (wantedRules.has(k) || !row.active) continue;
     if (!filesOwned(row) && !force) continue;
-    await db.updateTable('validation_rules').set({ active: false, ...seeded }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('validation_rules')
+      .set({ active: false, ...seeded })
+      .where('id', '=', row.id)
+      .execute();
     report.rules.retired++;
   }
   return report;
+}
+
+function chunks<T>(rows: T[], size = 200): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }
 
 function filesOwned(row: { created_at: Date | string; updated_at: Date | string }): boolean {
