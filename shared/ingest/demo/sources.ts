@@ -200,7 +200,14 @@ export function gongExtensiveCall(world: World, call: BuiltCall): Record<string,
         : [],
     })),
     content: {
-      brief: null,
+      brief:
+        call.plan.kind === 'internal'
+          ? null
+          : `${String(metaData.title)}. ${
+              truth.objections.length
+                ? `Concerns raised: ${[...new Set(truth.objections.map((o) => o.type.replace('_', ' ')))].join(', ')}.`
+                : 'No major concerns raised.'
+            }${truth.nextSteps[0] ? ` Next step: ${truth.nextSteps[0].text}` : ''}`,
       topics: [...topics].map(([name, duration]) => ({ name, duration: Math.round(duration) })),
       trackers,
       pointsOfInterest: {
