@@ -94,12 +94,15 @@ export function registerIngestSourceCommands(ingest: Command): void {
     .description(
       'Read users, calls, extensive calls and transcripts from the Gong API (GONG_ACCESS_KEY, GONG_ACCESS_KEY_SECRET, GONG_BASE_URL)',
     )
-    .requiredOption('--from <date>', 'first call start to read (YYYY-MM-DD or ISO-8601, inclusive)')
+    .option(
+      '--from <date>',
+      'first call start to read (YYYY-MM-DD or ISO-8601, inclusive); default: continue after the last window (one day overlap); required on the first run',
+    )
     .option('--to <date>', 'end of the window (exclusive; default now, or the interrupted run’s end)')
     .option('--streams <list>', `streams to read (default all): ${GONG_STREAMS.join(', ')}`, list)
     .option('--no-identity', 'skip identity resolution at the end')
-    .action(async (opts: { from: string; to?: string; streams?: string[]; identity: boolean }) => {
-      normaliseGongDate(opts.from, '--from');
+    .action(async (opts: { from?: string; to?: string; streams?: string[]; identity: boolean }) => {
+      if (opts.from !== undefined) normaliseGongDate(opts.from, '--from');
       if (opts.to !== undefined) normaliseGongDate(opts.to, '--to');
       const streams = opts.streams ?? [...GONG_STREAMS];
       for (const s of streams)
@@ -123,7 +126,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
           tenant: config.tenant,
           connector: 'gong-api',
           source: 'gong',
-          input: `${redactUrl(gongBaseUrl)} from ${opts.from}${opts.to ? ` to ${opts.to}` : ''}`,
+          input: `${redactUrl(gongBaseUrl)} from ${opts.from ?? '(last window)'}${opts.to ? ` to ${opts.to}` : ''}`,
           progress,
           identity: opts.identity,
           logger,

@@ -174,6 +174,26 @@ describe('Gong connector', () => {
     );
   });
 
+  it('without --from: continues after the last completed window (one day overlap); the first run needs it', async () => {
+    server = await startFakeGong({
+      accessKey: KEY,
+      secret: SECRET,
+      users: 1,
+      calls: 30,
+      start: '2024-05-30T00:00:00Z',
+    });
+    const s = sink();
+    await expect(ingestGong({ client: client(server.url), sink: s })).rejects.toThrow(/--from is required/);
+    await ingestGong({ client: client(server.url), sink: s, from: '2024-05-01', to: '2024-05-31' });
+    const first = s.byStream('calls').length;
+    expect(first).toBe(24);
+    const now = () => new Date('2024-06-10T00:00:00Z');
+    const r = await ingestGong({ client: client(server.url), sink: s, now });
+    expect(r.window).toEqual({ from: '2024-05-30T00:00:00.000Z', to: '2024-06-10T00:00:00.000Z' });
+    // the overlap re-reads the last day (harmless upserts); the new calls arrive
+    expect(new Set(s.byStream('calls').map((x) => x.data.id)).size).toBe(30);
+  });
+
   it('gongBatchRecords copies started onto transcripts and id/startdatetime onto extensive calls', () => {
     const out = gongBatchRecords(
       [{ id: '12345678901234567890', started: '2024-05-02T11:01:37.041Z' }],

@@ -48,8 +48,15 @@ export interface GongPhaseState {
 export interface GongIngestOptions {
   client: GongClient;
   sink: RecordSink;
-  /** `to` may be omitted: a resumed run then reuses the interrupted run's `to`, a fresh one uses now. */
-  from: string;
+  /**
+   * Start of the window. Omitted: an interrupted run's window is resumed; else the run continues from the
+   * end of the last completed window minus `lookbackMs` (Gong adds calls some time after they happen; the
+   * overlap is re-read as unchanged); on a first run it is required.
+   * `to` may be omitted: a resumed run then reuses the interrupted run's `to`, a fresh one uses now.
+   */
+  from?: string | undefined;
+  /** Overlap with the previous window when `from` is omitted (default one day). */
+  lookbackMs?: number;
   to?: string | undefined;
   streams?: readonly GongStream[];
   logger?: Logger;
@@ -146,10 +153,14 @@ export async function ingestGong(options: GongIngestOptions): Promise<GongIngest
   const { client, sink } = options;
   const streams = new Set<GongStream>(options.streams ?? GONG_STREAMS);
   const now = options.now ?? (() => new Date());
-  const from = normaliseGongDate(options.from, '--from');
-
   const usersState = asPhaseState((await sink.lastState('users'))?.state);
   const callsState = asPhaseState((await sink.lastState('calls'))?.state);
+  let from: string;
+  if (options.from !== undefined) from = normaliseGongDate(options.from, '--from');
+  else if (callsState && !callsState.done) from = callsState.window.from;
+  else if (callsState)
+    from = new Date(Date.parse(callsState.window.to) - (options.lookbackMs ?? 86_400_000)).toISOString();
+  else throw new Error('--from is required: no earlier Gong window to continue from');
   const sameFrom = (s: GongPhaseState | undefined) => s !== undefined && s.window.from === from;
   // an interrupted run of this window: reuse its `to` when none is given
   const interrupted = [callsState, usersState].find((s) => sameFrom(s) && !s!.done);
