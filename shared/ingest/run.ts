@@ -348,6 +348,11 @@ export function formatSummary(summary: RunSummary): string {
     fmt(header.map((_h, i) => '-'.repeat(widths[i]!))),
     ...rows.map(fmt),
   ];
+  const resumed = Object.entries(summary.resumedFrom);
+  if (resumed.length)
+    lines.push(
+      `resumed from the last committed state: ${resumed.map(([st, c]) => `${st}=${c ?? '(state)'}`).join(', ')}`,
+    );
   for (const [stream, n] of Object.entries(summary.skipped))
     lines.push(`skipped: ${n.toLocaleString('en-US')} record(s) of unknown stream '${stream}'`);
   if (summary.references.unresolved > 0)

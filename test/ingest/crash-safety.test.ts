@@ -233,6 +233,12 @@ describe.each(testEngines())('crash safety on %s', (engine) => {
     expect(await second.done, second.output()).toBe(0);
     expect(second.output()).toMatch(/airbyte gong \(.*gong\.jsonl\): succeeded/);
     expect(second.output()).toMatch(/callTranscripts\s+1,200\s+/);
+    expect(second.output()).toMatch(/resumed from the last committed state: .*extensiveCalls=/);
+    expect(second.output()).toMatch(/1 earlier run\(s\) of airbyte gong had no recorded end/);
+    const statuses = await sql<{ status: string }>`select status from sync_runs order by started_at`.execute(
+      crashed.sophia.db,
+    );
+    expect(statuses.rows.map((r) => r.status)).toEqual(['failed', 'succeeded']);
 
     // 3. one clean run on a fresh database
     const third = runCli(clean.url, file, join(dir, 'home3'));
