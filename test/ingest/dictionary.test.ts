@@ -217,6 +217,30 @@ describe.each(testEngines())('dictionary tables on %s', (engine) => {
     expect(restored.duration_seconds).toBe(1845);
   });
 
+  it('a mapping row edited into something unusable is a clear error when ingestion loads the mapper', async () => {
+    const where = (trx: Parameters<Parameters<TestDatabase['sophia']['withTenant']>[1]>[0]) =>
+      trx
+        .updateTable('source_mappings')
+        .where('source', '=', 'slack')
+        .where('stream', '=', 'channels')
+        .where('field', '=', 'member_count');
+    await t.sophia.withTenant(T, (trx) =>
+      where(trx)
+        .set({ transform: 'integr', updated_at: sql<Date>`clock_timestamp() + interval '1 second'` })
+        .execute(),
+    );
+    await expect(t.sophia.withTenant(T, (trx) => loadMapper(trx, T))).rejects.toThrow(
+      /slack\.channels: num_members -> slack_channels\.member_count: unknown transform 'integr'/,
+    );
+    await t.sophia.withTenant(T, (trx) =>
+      where(trx)
+        .set({ transform: 'integer', updated_at: sql<Date>`clock_timestamp() + interval '1 second'` })
+        .execute(),
+    );
+    const mapper = await t.sophia.withTenant(T, (trx) => loadMapper(trx, T));
+    expect(mapper.knows('slack', 'channels')).toBe(true);
+  });
+
   it('a change in the files updates files-owned rows; an entry removed from the files is retired', async () => {
     const changed = structuredClone(files);
     const phone = changed.mappings.find(
