@@ -610,7 +610,9 @@ export function buildWorld(options: WorldOptions): World {
   const debtors: Debtor[] = [];
   const drng = root.fork('debtors');
   const customerAccounts = accounts.filter((a) => a.status !== 'prospect');
-  const collectionCalls = Math.max(10, Math.round(callCount * 0.08));
+  // Small worlds still get the planted collection calls (8 in 7 days needs 8) when there is room for them.
+  const collectionCalls =
+    callCount >= 20 ? Math.max(10, Math.round(callCount * 0.08)) : Math.floor(callCount * 0.3);
   const debtorCount = Math.max(3, Math.round(collectionCalls / 3));
   for (let i = 0; i < debtorCount; i++) {
     const account = drng.pick(customerAccounts);
@@ -628,7 +630,7 @@ export function buildWorld(options: WorldOptions): World {
   // ---- The call calendar ----
   const crng = root.fork('calls');
   const plans: Omit<CallPlan, 'index' | 'id'>[] = [];
-  const internalCalls = Math.max(2, Math.round(callCount * 0.05));
+  const internalCalls = callCount >= 20 ? Math.max(2, Math.round(callCount * 0.05)) : callCount >= 5 ? 1 : 0;
   const accountCalls = Math.max(0, callCount - collectionCalls - internalCalls);
   const weights = accounts.map(
     (a) => [a, Math.sqrt(a.units) * (a.status === 'prospect' ? 0.7 : 1.2)] as const,
