@@ -10,6 +10,7 @@ import { generateWorld, writeWorld } from '../../shared/ingest/demo/generate.js'
 import { DEMO_SOURCES, type DemoSource } from '../../shared/ingest/demo/sources.js';
 import { localTime } from '../../shared/ingest/demo/time.js';
 import { Rng, salesforceId18 } from '../../shared/ingest/demo/random.js';
+import { buildWorld } from '../../shared/ingest/demo/world.js';
 
 /**
  * The demo world generator: deterministic bytes per seed, records shaped like the real connectors' (the stream
@@ -68,6 +69,14 @@ describe('determinism', () => {
     ]);
     expect(b).toEqual(a);
     for (const f of Object.keys(a)) expect(c[f]).not.toBe(a[f]);
+  });
+
+  it('plans exactly --calls Gong calls, tiny worlds included, with unique ids', () => {
+    for (const n of [1, 5, 19, 20, 333]) {
+      const w = buildWorld({ calls: n, seed: 'n' });
+      expect(w.calls).toHaveLength(n);
+      expect(new Set(w.calls.map((c) => c.id)).size).toBe(n);
+    }
   });
 
   it('has a seeded generator with stable output and real Salesforce id checksums', () => {
