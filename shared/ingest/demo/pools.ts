@@ -393,6 +393,7 @@ export const COMPANY_SUFFIXES = [
 ];
 
 export interface Region {
+  /** Pay Ready sales region (the dictionary's enum: West, Southwest, Midwest, Southeast, Northeast). */
   name: string;
   timezone: string;
   cities: readonly (readonly [city: string, state: string, areaCode: string, zip: string])[];
@@ -408,10 +409,11 @@ export const REGIONS: readonly Region[] = [
       ['Orlando', 'FL', '407', '32801'],
       ['Tampa', 'FL', '813', '33602'],
       ['Raleigh', 'NC', '919', '27601'],
+      ['Nashville', 'TN', '615', '37203'],
     ],
   },
   {
-    name: 'Texas',
+    name: 'Southwest',
     timezone: 'America/Chicago',
     cities: [
       ['Dallas', 'TX', '214', '75201'],
@@ -427,11 +429,10 @@ export const REGIONS: readonly Region[] = [
       ['Chicago', 'IL', '312', '60601'],
       ['Minneapolis', 'MN', '612', '55401'],
       ['Kansas City', 'MO', '816', '64105'],
-      ['Nashville', 'TN', '615', '37203'],
     ],
   },
   {
-    name: 'Mountain',
+    name: 'West',
     timezone: 'America/Denver',
     cities: [
       ['Denver', 'CO', '303', '80202'],
@@ -440,7 +441,7 @@ export const REGIONS: readonly Region[] = [
     ],
   },
   {
-    name: 'Arizona',
+    name: 'Southwest',
     timezone: 'America/Phoenix',
     cities: [
       ['Phoenix', 'AZ', '602', '85004'],
