@@ -136,7 +136,11 @@ async function phaseIngest(engine: string, dir: string): Promise<IngestResult> {
   } finally {
     await db.close();
     if (admin) {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
+      // Let the closed pool's backends exit before dropping (force only if one lingers).
+      await new Promise((r) => setTimeout(r, 500));
+      await admin
+        .query(`drop database if exists ${dbName}`)
+        .catch(() => admin!.query(`drop database if exists ${dbName} with (force)`));
       await admin.end();
     }
     if (home) {
