@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import { syncDictionary } from '../../schema/dictionary/load.js';
 import type { SophiaDatabase } from '../../shared/db/database.js';
 import { ingestAirbytePostgres } from '../../shared/ingest/airbyte-postgres/connector.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
@@ -27,7 +27,7 @@ import {
   syncSqlMappings,
 } from '../../shared/ingest/sql/mapping-file.js';
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
-import type { Mapper, SourceName, Validator } from '../../shared/ingest/types.js';
+import type { SourceName } from '../../shared/ingest/types.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { withDatabase } from '../run.js';
 
@@ -45,18 +45,6 @@ const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack']
 async function syncDictionaryFiles(db: SophiaDatabase, tenant: string): Promise<void> {
   const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
   for (const k of report.kept) process.stderr.write(`dictionary: kept ${k}\n`);
-}
-
-/** The mapper and validator of the tenant, from the dictionary tables (after any mapping sync). */
-async function dictionaryFor(
-  db: SophiaDatabase,
-  tenant: string,
-): Promise<{ mapper: Mapper; validator: Validator }> {
-  return db.withTenant(
-    tenant,
-    async (trx) => ({ mapper: await loadMapper(trx, tenant), validator: await loadValidator(trx, tenant) }),
-    { readOnly: true },
-  );
 }
 
 /** Runs `read` into the run; on an error records the run as failed, prints the summary, and rethrows clearly. */
@@ -122,7 +110,6 @@ export function registerIngestSourceCommands(ingest: Command): void {
         });
         const progress = createProgress({ label: 'ingest gong' });
         const run = await startIngestRun(db, {
-          ...(await dictionaryFor(db, config.tenant)),
           tenant: config.tenant,
           connector: 'gong-api',
           source: 'gong',
@@ -181,7 +168,6 @@ export function registerIngestSourceCommands(ingest: Command): void {
           });
           try {
             const run = await startIngestRun(db, {
-              ...(await dictionaryFor(db, config.tenant)),
               tenant: config.tenant,
               connector: 'airbyte-postgres',
               source,
@@ -294,7 +280,6 @@ export function registerIngestSourceCommands(ingest: Command): void {
                 );
             }
             const run = await startIngestRun(db, {
-              ...(await dictionaryFor(db, config.tenant)),
               tenant: config.tenant,
               connector: 'sql',
               source: 'sql',
