@@ -731,11 +731,7 @@ export class Lander {
         const insertCols = [...columns, ...(segmentParticipant ? ['participant_id'] : [])];
         const selectCols = [
           ...columns.map((c) => `x.${ident(c)}`),
-          ...(segmentParticipant
-            ? [
-                `(select cp.id from call_participants cp where cp.call_id = x.call_id and cp.speaker_id = x.speaker_id order by cp.id limit 1)`,
-              ]
-            : []),
+          ...(segmentParticipant ? ['sp.participant_id'] : []),
         ];
         for (let i = 0; i < group.length; i += 5000) {
           const chunk = group.slice(i, i + 5000);
@@ -747,6 +743,16 @@ export class Lander {
             insert into ${sql.table(entity)} (tenant_id, ${sql.raw(insertCols.map(ident).join(', '))})
             select ${this.o.tenant}, ${sql.raw(selectCols.join(', '))}
             from jsonb_to_recordset(${json}::jsonb) as x(${sql.raw(defs)})
+            ${
+              segmentParticipant
+                ? // the speaker's participant in the call (one hash join, not a lookup per sentence)
+                  sql`left join (
+                    select call_id, speaker_id, min(id::text)::uuid as participant_id from call_participants
+                    where call_id = any(${[...parentIds]}::uuid[]) and speaker_id is not null
+                    group by call_id, speaker_id
+                  ) sp on sp.call_id = x.call_id and sp.speaker_id = x.speaker_id`
+                : sql``
+            }
             ${sql.raw(conflict)} ${returning}`.execute(trx);
           if (spec.hasId)
             for (const r of landed) {
