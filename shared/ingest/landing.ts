@@ -958,14 +958,26 @@ export class Lander {
       error_code: d.code,
       raw: d.raw,
     }));
+    // The same bad input seen again (a rerun of the same file) while its dead letter is still open is not
+    // repeated: the open dead letter gets `retried_at`.
     for (let i = 0; i < rows.length; i += 1000) {
       await sql`
+        with x as (
+          select * from jsonb_to_recordset(${toJsonParam(rows.slice(i, i + 1000))}::jsonb)
+            as x(source text, stream text, source_id text, reason text, error_code text, raw text)
+        ), seen as (
+          update dead_letters d set retried_at = now() from x
+          where d.resolved_at is null and d.source = x.source and d.stream is not distinct from x.stream
+            and d.error_code = x.error_code and d.raw = x.raw
+          returning d.id
+        )
         insert into dead_letters (tenant_id, source, stream, source_id, reason, error_code, raw, run_id)
         select ${this.o.tenant}, x.source, x.stream, x.source_id, x.reason, x.error_code, x.raw, ${this.o.runId}::uuid
-        from jsonb_to_recordset(${toJsonParam(rows.slice(i, i + 1000))}::jsonb)
-          as x(source text, stream text, source_id text, reason text, error_code text, raw text)`.execute(
-        trx,
-      );
+        from x
+        where not exists (
+          select 1 from dead_letters d
+          where d.resolved_at is null and d.source = x.source and d.stream is not distinct from x.stream
+            and d.error_code = x.error_code and d.raw = x.raw)`.execute(trx);
     }
   }
 

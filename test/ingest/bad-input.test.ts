@@ -41,30 +41,31 @@ describe.each(testEngines())('bad input on %s', (engine) => {
     t = await createTestDatabase(engine);
     await t.tenants(tenant);
     await t.sophia.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
-    gong = await ingest('gong', [
-      gongCall(GOOD[0]!),
-      '{"type": "RECORD", "record": {"stream": "calls", "data": {"id": "4444',
-      msg('calls', { title: 'no id', started: '2024-05-02T11:01:37.041Z' }),
-      // a 20-digit id sent as a JSON number: its digits were already rounded by any JSON parser
-      '{"type": "RECORD", "record": {"stream": "calls", "data": {"id": 98765432109876543210, "started": "2024-05-02T11:01:37Z"}, "emitted_at": 1}}',
-      gongCall(GOOD[1]!, { duration: 'forty minutes' }),
-      gongCall('55555555555555555555', { started: 'yesterday afternoon' }),
-      msg('scorecards', { scorecardId: '1', scorecardName: 'Discovery' }),
-      msg('scorecards', { scorecardId: '2', scorecardName: 'Demo' }),
-      msg('calls', [1, 2, 3]),
-      gongCall('66666666666666666666', { title: 'NUL \u0000 inside' }),
-      gongCall('77777777777777777777', { duration: 10_000_000_000 }),
-      JSON.stringify({
-        type: 'TRACE',
-        trace: {
-          type: 'ERROR',
-          emitted_at: 1,
-          error: { message: 'Gong said 429 too often', failure_type: 'transient_error' },
-        },
-      }),
-      gongCall(GOOD[2]!),
-    ]);
+    gong = await ingest('gong', lines);
   }, 120_000);
+  const lines = [
+    gongCall(GOOD[0]!),
+    '{"type": "RECORD", "record": {"stream": "calls", "data": {"id": "4444',
+    msg('calls', { title: 'no id', started: '2024-05-02T11:01:37.041Z' }),
+    // a 20-digit id sent as a JSON number: its digits were already rounded by any JSON parser
+    '{"type": "RECORD", "record": {"stream": "calls", "data": {"id": 98765432109876543210, "started": "2024-05-02T11:01:37Z"}, "emitted_at": 1}}',
+    gongCall(GOOD[1]!, { duration: 'forty minutes' }),
+    gongCall('55555555555555555555', { started: 'yesterday afternoon' }),
+    msg('scorecards', { scorecardId: '1', scorecardName: 'Discovery' }),
+    msg('scorecards', { scorecardId: '2', scorecardName: 'Demo' }),
+    msg('calls', [1, 2, 3]),
+    gongCall('66666666666666666666', { title: 'NUL \u0000 inside' }),
+    gongCall('77777777777777777777', { duration: 10_000_000_000 }),
+    JSON.stringify({
+      type: 'TRACE',
+      trace: {
+        type: 'ERROR',
+        emitted_at: 1,
+        error: { message: 'Gong said 429 too often', failure_type: 'transient_error' },
+      },
+    }),
+    gongCall(GOOD[2]!),
+  ];
   afterAll(async () => t?.close());
 
   it('lands the good records around the bad ones, 20-digit string ids exact', async () => {
@@ -147,6 +148,17 @@ describe.each(testEngines())('bad input on %s', (engine) => {
 
   it('an error trace from the source: noted, the run ends partial', () => {
     expect(gong.notes.join('\n')).toMatch(/source error: Gong said 429 too often \(transient_error\)/);
+  });
+
+  it('a rerun of the same bad input adds no duplicate dead letters, and still reports them', async () => {
+    const before = await q<{ n: number }>(`select count(*)::int as n from dead_letters`);
+    const again = await ingest('gong', lines);
+    expect(again.streams.calls).toMatchObject({ read: 9, inserted: 0, unchanged: 4, deadLettered: 5 });
+    const after = await q<{ n: number; retried: number }>(
+      `select count(*)::int as n, count(retried_at)::int as retried from dead_letters`,
+    );
+    expect(after[0]!.n).toBe(before[0]!.n);
+    expect(after[0]!.retried).toBe(before[0]!.n);
   });
 
   it('a timestamp in each source format lands as the same instant', async () => {
