@@ -14,6 +14,7 @@ import {
   type Mapper,
   type RejectCode,
   type RowRef,
+  SOURCE_NAMES,
   type SourceName,
   type StreamStats,
   type Validator,
@@ -46,6 +47,9 @@ import {
  *    payload is kept in `source_records`, it is retried at the end of the run and dead-lettered
  *    (`parent_missing`) if the parent is still absent; a later run that lands the parent lands it too.
  */
+
+/** Every source: `source = any(...)` lets the (tenant, source, stream, source id) index find reserved streams. */
+const ALL_SOURCES = [...SOURCE_NAMES];
 
 export const PENDING_REF_STREAM = '_pending_ref';
 export const PENDING_PARENT_STREAM = '_pending_parent';
@@ -1174,7 +1178,8 @@ export class Lander {
     return this.o.database.withTenant(this.o.tenant, async (trx) => {
       const { rows: groups } = await sql<{ entity: string; field: string; target: string }>`
         select distinct entity, payload->>'field' as field, payload->>'entity' as target
-        from source_records where stream = ${PENDING_REF_STREAM}`.execute(trx);
+        from source_records
+        where source = any(${ALL_SOURCES}::text[]) and stream = ${PENDING_REF_STREAM}`.execute(trx);
       let resolved = 0;
       for (const g of groups) {
         if (!this.col(g.entity, g.field) || !this.o.meta.has(g.target)) continue;
@@ -1183,7 +1188,8 @@ export class Lander {
             select p.id as pid, p.entity_id as row_id, t.id as target_id
             from source_records p
             join ${sql.table(g.target)} t on t.source = p.payload->>'source' and t.source_id = p.payload->>'sourceId'
-            where p.stream = ${PENDING_REF_STREAM} and p.entity = ${g.entity} and p.payload->>'field' = ${g.field}
+            where p.source = any(${ALL_SOURCES}::text[]) and p.stream = ${PENDING_REF_STREAM}
+              and p.entity = ${g.entity} and p.payload->>'field' = ${g.field}
               and p.payload->>'entity' = ${g.target}
           ), u as (
             update ${sql.table(g.entity)} e set ${sql.ref(g.field)} = r.target_id from r where e.id = r.row_id
