@@ -295,7 +295,7 @@ export class Lander {
       } catch (err) {
         outcome = {
           kind: 'rejected' as const,
-          code: 'bad_required_value' as const,
+          code: 'mapping_failed' as const,
           reason: `mapping failed: ${err instanceof Error ? err.message : String(err)}`,
         };
       }

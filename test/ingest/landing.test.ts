@@ -327,6 +327,44 @@ describe.each(testEngines())('landing on %s', (engine) => {
     expect(await q('select 1 from slack_messages')).toHaveLength(2);
   });
 
+  it('a mapper or validator that throws on one record: that record is dead-lettered (mapping_failed), the rest land', async () => {
+    const base = testMapper();
+    const ingest = await startIngestRun(t.sophia, {
+      tenant,
+      connector: 'airbyte',
+      source: 'gong',
+      input: 'test',
+      mapper: {
+        knows: (s, st) => base.knows(s, st),
+        map: (r) => {
+          if (r.data.id === 'boom') throw new TypeError('cannot read properties of undefined');
+          return base.map(r);
+        },
+      },
+      validator: {
+        check: (row) => {
+          if (row.fields.title === 'validator bug') throw new Error('rule crashed');
+          return [];
+        },
+      },
+    });
+    await ingest.write([
+      rec('gong', 'users', { id: 'boom', emailAddress: 'x@y.z' }),
+      rec('gong', 'users', { id: 'u-ok', emailAddress: 'ok@example.com' }),
+      call('validator bug', '2024-06-01T00:00:00Z'),
+    ]);
+    const s = await ingest.finish();
+    expect(s.streams.users).toMatchObject({ read: 2, inserted: 1, deadLettered: 1 });
+    const [d] = await q<{ error_code: string; reason: string }>(
+      `select error_code, reason from dead_letters where error_code = 'mapping_failed'`,
+    );
+    expect(d!.reason).toBe('mapping failed: cannot read properties of undefined');
+    const [v] = await q<{ rule_key: string; message: string }>(
+      `select rule_key, message from quality_violations where rule_key like '%.validator'`,
+    );
+    expect(v).toEqual({ rule_key: 'calls.validator', message: 'validation failed: rule crashed' });
+  });
+
   it('records the run in sync_runs and formats a summary table', async () => {
     const runs = await q<{ status: string; stats: { streams: Record<string, unknown> } }>(
       `select status, stats from sync_runs where id = '${first.runId}'`,
