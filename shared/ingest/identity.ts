@@ -181,6 +181,11 @@ export async function resolveIdentities(
           and ((o.account_id is null and acc.id is not null) or (o.primary_contact_id is null and ct.id is not null))`,
     );
 
+    // The Gong context statements join expansions of jsonb arrays the planner cannot estimate (it guesses 100
+    // rows each, then 1 row after the joins) and picks nested loops: seconds on PostgreSQL, minutes on PGlite
+    // for 13,000 calls. Hash joins are right for these whole-table statements.
+    await sql`set local enable_nestloop = off`.execute(trx);
+
     // --- Gong call context -> account / opportunity
     const contextObjects = sql`
       select c.id as call_id, lower(ctx->>'system') as system, obj->>'objectType' as object_type,
@@ -274,6 +279,8 @@ export async function resolveIdentities(
         )
         update call_participants cp set contact_id = m.contact_id from m where cp.id = m.id`,
     );
+
+    await sql`set local enable_nestloop = on`.execute(trx);
 
     // --- same email / same domain
     addRule('same_email', await starLinks(trx, tenant, 'users', 'user', 'same_email', 'lower(trim(email))'));
