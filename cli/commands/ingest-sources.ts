@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { syncDictionary } from '../../schema/dictionary/load.js';
-import type { SophiaDatabase } from '../../shared/db/database.js';
+import { syncDictionaryFiles } from '../../shared/ingest/dictionary.js';
 import { ingestAirbytePostgres } from '../../shared/ingest/airbyte-postgres/connector.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
 import {
@@ -40,12 +39,6 @@ import { withDatabase } from '../run.js';
  */
 
 const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack'];
-
-/** Brings the dictionary tables up to date with the reviewed files first (as `sophia ingest airbyte` does). */
-async function syncDictionaryFiles(db: SophiaDatabase, tenant: string): Promise<void> {
-  const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
-  for (const k of report.kept) process.stderr.write(`dictionary: kept ${k}\n`);
-}
 
 /** Runs `read` into the run; on an error records the run as failed, prints the summary, and rethrows clearly. */
 async function drive(run: IngestRun, read: () => Promise<void>): Promise<void> {
@@ -101,7 +94,8 @@ export function registerIngestSourceCommands(ingest: Command): void {
         if (!gongAccessKey || !gongAccessKeySecret)
           throw new Error('set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET to read the Gong API');
         const logger = createLogger('ingest:gong');
-        await syncDictionaryFiles(db, config.tenant);
+        for (const k of await syncDictionaryFiles(db, config.tenant))
+          process.stderr.write(`dictionary: kept edited row ${k}\n`);
         const client = new GongClient({
           baseUrl: gongBaseUrl,
           accessKey: gongAccessKey,
@@ -162,7 +156,8 @@ export function registerIngestSourceCommands(ingest: Command): void {
         const source = opts.source as SourceName;
         const logger = createLogger(`ingest:${source}`);
         await withDatabase(async (db, config) => {
-          await syncDictionaryFiles(db, config.tenant);
+          for (const k of await syncDictionaryFiles(db, config.tenant))
+            process.stderr.write(`dictionary: kept edited row ${k}\n`);
           const src = await openSourceDatabase(opts.url, {
             applicationName: 'sophia-ingest-airbyte-postgres',
           });
@@ -226,7 +221,8 @@ export function registerIngestSourceCommands(ingest: Command): void {
         const mappingText = opts.mapping ? readFileSync(opts.mapping, 'utf8') : undefined;
         const logger = createLogger('ingest:sql');
         await withDatabase(async (db, config) => {
-          await syncDictionaryFiles(db, config.tenant);
+          for (const k of await syncDictionaryFiles(db, config.tenant))
+            process.stderr.write(`dictionary: kept edited row ${k}\n`);
           const src = await openSourceDatabase(opts.url, { applicationName: 'sophia-ingest-sql' });
           try {
             const columns = await describeQuery(src.client, query);

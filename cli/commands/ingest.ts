@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { syncDictionary } from '../../schema/dictionary/load.js';
-import type { SophiaDatabase } from '../../shared/db/database.js';
+import { syncDictionaryFiles } from '../../shared/ingest/dictionary.js';
 import { readAirbyteFile } from '../../shared/ingest/airbyte/reader.js';
 import { createProgress } from '../../shared/ingest/progress.js';
 import { formatSummary, startIngestRun } from '../../shared/ingest/run.js';
@@ -12,15 +11,6 @@ import { withDatabase } from '../run.js';
 import { registerIngestSourceCommands } from './ingest-sources.js';
 
 const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack'];
-
-/**
- * Brings the dictionary tables (canonical fields, source mappings, validation rules) up to date with the
- * reviewed files in schema/dictionary/, so ingestion has its mappings (rows edited in the database are kept).
- */
-async function syncDictionaryFor(db: SophiaDatabase, tenant: string): Promise<void> {
-  const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
-  for (const k of report.kept) createLogger('dictionary').info('kept an edited dictionary row', { row: k });
-}
 
 /**
  * Registers `sophia ingest` and its Airbyte / status subcommands, and returns the `ingest` command so other
@@ -54,7 +44,8 @@ export function registerIngestCommands(program: Command): Command {
       const source = opts.source as SourceName;
       const logger = createLogger(`ingest:${source}`);
       await withDatabase(async (db, config) => {
-        await syncDictionaryFor(db, config.tenant);
+        for (const k of await syncDictionaryFiles(db, config.tenant))
+          process.stderr.write(`dictionary: kept edited row ${k}\n`);
         const progress = createProgress({ label: `ingest ${source}` });
         const run = await startIngestRun(db, {
           tenant: config.tenant,

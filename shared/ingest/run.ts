@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { loadMapper, loadValidator } from '../../schema/dictionary/load.js';
+import { loadMapper, loadValidator } from './dictionary.js';
 import type { SophiaDatabase } from '../db/database.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { type IdentitySummary, resolveIdentities } from './identity.js';
@@ -38,7 +38,7 @@ export interface StartRunOptions {
   /** File, URL or query the run reads (without secrets), shown in sync_runs.input. */
   input?: string;
   progress?: Progress;
-  /** Defaults: loaded from the tenant's dictionary tables (schema/dictionary/load.ts). */
+  /** Defaults: loaded from the tenant's dictionary tables (shared/ingest/dictionary.ts). */
   mapper?: Mapper;
   validator?: Validator;
   /** Run identity resolution at finish (default true). */

@@ -13,7 +13,7 @@ import { nodeArgsFor } from '../../shared/process/node-entry.js';
 import { MemorySink } from '../support/fakes/memory-sink.js';
 import { TEST_PG_URL } from '../support/global-setup.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
-import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import { loadMapper, loadValidator, syncDictionary } from '../../shared/ingest/dictionary.js';
 import { startIngestRun } from '../../shared/ingest/run.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncDictionary } from '../../schema/dictionary/load.js';
+import { syncDictionary } from '../../shared/ingest/dictionary.js';
 import { readAirbyteStream } from '../../shared/ingest/airbyte/reader.js';
 import { startIngestRun, type RunSummary } from '../../shared/ingest/run.js';
 import type { SourceName } from '../../shared/ingest/types.js';

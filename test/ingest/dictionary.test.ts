@@ -11,7 +11,7 @@ import {
   loadValidator,
   readDictionary,
   syncDictionary,
-} from '../../schema/dictionary/load.js';
+} from '../../shared/ingest/dictionary.js';
 import { compileMapper } from '../../shared/ingest/mapper.js';
 import type { IncomingRecord, SourceName } from '../../shared/ingest/types.js';
 import { findSetViolations } from '../../shared/ingest/validate.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import { loadMapper, loadValidator, syncDictionary } from '../../shared/ingest/dictionary.js';
 import { Secret } from '../../shared/config/secret.js';
 import { GongClient } from '../../shared/ingest/gong/client.js';
 import { gongBatchRecords, ingestGong, normaliseGongDate } from '../../shared/ingest/gong/connector.js';

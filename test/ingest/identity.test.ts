@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncDictionary } from '../../schema/dictionary/load.js';
+import { syncDictionary } from '../../shared/ingest/dictionary.js';
 import { readAirbyteFile } from '../../shared/ingest/airbyte/reader.js';
 import { connectedComponents } from '../../shared/ingest/identity.js';
 import { startIngestRun, type RunSummary } from '../../shared/ingest/run.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDictionary } from '../../schema/dictionary/load.js';
+import { readDictionary } from '../../shared/ingest/dictionary.js';
 import { compileMapper, MappingConfigError, type MappingRule } from '../../shared/ingest/mapper.js';
 import type { IncomingRecord, MapOutcome, MappedRow, Mapper, SourceName } from '../../shared/ingest/types.js';
 import { generateWorld } from '../../shared/ingest/demo/generate.js';

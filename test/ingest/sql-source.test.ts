@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMapper, loadValidator, syncDictionary } from '../../schema/dictionary/load.js';
+import { loadMapper, loadValidator, syncDictionary } from '../../shared/ingest/dictionary.js';
 import type { MappingRule } from '../../shared/ingest/mapper.js';
 import { startIngestRun } from '../../shared/ingest/run.js';
 import {

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { DICTIONARY_DIR, readDictionary, syncDictionary } from '../../../schema/dictionary/load.js';
+import { DICTIONARY_DIR, readDictionary, syncDictionary } from '../dictionary.js';
 import type { SophiaDatabase } from '../../db/database.js';
 import type { Logger } from '../../log/logger.js';
 import { readAirbyteFile } from '../airbyte/reader.js';
@@ -19,22 +16,6 @@ import type { DemoSource } from './sources.js';
 
 /** CRM first, so Gong's CRM context and Slack's people find their targets in the same pass. */
 export const INGEST_ORDER: readonly DemoSource[] = ['salesforce', 'hubspot', 'slack', 'gong'];
-
-/**
- * The reviewed dictionary files. Compiled code (dist/) has no copy of the YAML next to the loader, so fall back
- * to the nearest `schema/dictionary/` of the source tree above this module.
- */
-export function dictionaryDir(): string {
-  if (existsSync(join(DICTIONARY_DIR, 'fields.yaml'))) return DICTIONARY_DIR;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'schema', 'dictionary');
-    if (existsSync(join(candidate, 'fields.yaml'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return DICTIONARY_DIR;
-    dir = parent;
-  }
-}
 
 export interface DemoIngestResult {
   runs: { source: DemoSource; summary: RunSummary; ms: number }[];
@@ -55,7 +36,7 @@ export async function ingestDemoFiles(
   },
 ): Promise<DemoIngestResult> {
   let t = Date.now();
-  const files = readDictionary(dictionaryDir());
+  const files = readDictionary(DICTIONARY_DIR);
   await db.withTenant(options.tenant, (trx) => syncDictionary(trx, options.tenant, { files }));
   const dictionaryMs = Date.now() - t;
   const runs: DemoIngestResult['runs'] = [];

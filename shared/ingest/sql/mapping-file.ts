@@ -241,7 +241,7 @@ export function mappingFromColumns(
  * Replaces the `source_mappings` rows of source sql, stream <entity> with `rules` (one transaction,
  * tenant-scoped), so the mapper loaded for the run reads them. Returns how many rows were written.
  *
- * Ownership (schema/dictionary/load.ts): a row with `updated_at = created_at` belongs to the reviewed
+ * Ownership (shared/ingest/dictionary.ts): a row with `updated_at = created_at` belongs to the reviewed
  * dictionary files, and the dictionary sync retires such rows when the files do not list them. These rows
  * belong to the mapping file of `sophia ingest sql`, not to the dictionary files, so they are written with
  * `updated_at` at least a millisecond after `created_at` (ownership is compared in milliseconds): the dictionary

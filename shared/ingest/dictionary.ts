@@ -1,20 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import type { Database, NewRow } from '../database.js';
-import { canonicalJson } from '../../shared/util/canonical-json.js';
-import {
-  compileMapper,
-  entityColumns,
-  MAPPED_ENTITIES,
-  type MappingRule,
-  PSEUDO_FIELDS,
-} from '../../shared/ingest/mapper.js';
-import { parseTransformArgs } from '../../shared/ingest/transforms.js';
-import type { Mapper } from '../../shared/ingest/types.js';
+import type { Database, NewRow } from '../../schema/database.js';
+import type { SophiaDatabase } from '../db/database.js';
+import { createLogger } from '../log/logger.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { compileMapper, entityColumns, MAPPED_ENTITIES, type MappingRule, PSEUDO_FIELDS } from './mapper.js';
+import { parseTransformArgs } from './transforms.js';
+import type { Mapper } from './types.js';
 import {
   compileValidator,
   type PiiClass,
@@ -22,8 +18,8 @@ import {
   type SetRule,
   setBasedRules,
   type ValidationRule,
-} from '../../shared/ingest/validate.js';
-import type { Validator } from '../../shared/ingest/types.js';
+} from './validate.js';
+import type { Validator } from './types.js';
 
 /**
  * The data dictionary: reviewed YAML files in this folder (fields.yaml, mappings/*.yaml, rules.yaml) and the
@@ -47,7 +43,35 @@ import type { Validator } from '../../shared/ingest/types.js';
  * collide: inserts skip rows the other one inserted first.
  */
 
-export const DICTIONARY_DIR = dirname(fileURLToPath(import.meta.url));
+/**
+ * The reviewed dictionary files: `schema/dictionary/` of the project this module belongs to, found by walking
+ * up from the module (shared/ingest/ in the source tree, dist/shared/ingest/ when compiled).
+ */
+export const DICTIONARY_DIR = findDictionaryDir(dirname(fileURLToPath(import.meta.url)));
+
+function findDictionaryDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'schema', 'dictionary');
+    if (existsSync(join(candidate, 'fields.yaml'))) return candidate;
+    if (dirname(dir) === dir)
+      throw new Error(
+        `the data dictionary files (schema/dictionary/fields.yaml) were not found above ${from}`,
+      );
+  }
+}
+
+/**
+ * Brings the tenant's dictionary tables (canonical fields, source mappings, validation rules) up to date
+ * with the reviewed files, as every ingest command does first; rows edited in the database are kept
+ * (logged on stderr and returned).
+ */
+export async function syncDictionaryFiles(db: SophiaDatabase, tenant: string): Promise<string[]> {
+  const report = await db.withTenant(tenant, (trx) => syncDictionary(trx, tenant));
+  for (const row of report.kept) logger.info('kept a dictionary row edited in the database', { row });
+  return report.kept;
+}
+const logger = createLogger('dictionary');
+
 export const FILES_AUTHOR = 'files';
 
 export class DictionaryFileError extends Error {
