@@ -3,6 +3,7 @@ import { checkCollections, SearchInputError } from './collections.js';
 import { chunksByIds } from './documents.js';
 import type { Embedder } from './embedder/embedder.js';
 import { fullTextSearch } from './full-text.js';
+import { convexCombination } from './convex.js';
 import { reciprocalRankFusion } from './rrf.js';
 import { type SearchFilter, toVectorFilter } from './search-filter.js';
 import { makeSnippet } from './snippet.js';
@@ -10,7 +11,7 @@ import type { VectorStore } from './vector-store/vector-store.js';
 
 /**
  * Hybrid retrieval: PostgreSQL full-text ranking and vector similarity, each asked for `candidates` hits,
- * fused by reciprocal rank fusion. Every result carries its snippet, its location (collection, document
+ * fused (by score or by rank: `Fusion`). Every result carries its snippet, its location (collection, document
  * path, heading, line range) and its score parts (fused score, full-text rank and score, vector rank and
  * cosine similarity). `mode` runs one side alone (fts or vector) for comparison and evaluation.
  */
@@ -24,10 +25,8 @@ export interface SearchRequest {
   filter?: SearchFilter;
   /** How many hits each side contributes before fusion (default max(50, 4 × limit)). */
   candidates?: number;
-  /** RRF constant (default 60). */
-  rrfK?: number;
-  /** Weight of the vector list in the fusion (default: see `defaultVectorWeight`). */
-  vectorWeight?: number;
+  /** How the two lists are fused (default: see `defaultFusion`). */
+  fusion?: Fusion;
   /** Skip snippets (evaluation needs locations only). */
   idsOnly?: boolean;
   signal?: AbortSignal;
@@ -70,12 +69,21 @@ export interface SearchResponse {
 export const MAX_QUERY_CHARS = 2000;
 
 /**
- * The offline embedder is itself lexical (words and word pieces), so its ranking largely repeats BM25's:
- * in the fusion it counts less (0.3), as a tie-breaker that adds typo and word-form tolerance. A semantic
- * model (local ONNX or hosted) brings different evidence and counts fully (1.0). Measured in the README.
+ * Fusion of the full-text and vector lists: reciprocal rank fusion (`rrf`, constant k, vector list weight
+ * `vectorWeight`) or a convex combination of min-max normalised scores (`convex`, vector share `alpha`).
  */
-export function defaultVectorWeight(embedder: Pick<Embedder, 'kind'>): number {
-  return embedder.kind === 'offline' ? 0.3 : 1;
+export type Fusion = { method: 'rrf'; k: number; vectorWeight: number } | { method: 'convex'; alpha: number };
+
+/**
+ * The offline embedder is itself lexical (words and word pieces), so its ranking largely repeats BM25's and,
+ * fused by rank, it pulls good BM25 rankings down. Fused by score with a small share (0.2) it only decides
+ * close calls, and the hybrid no longer falls below BM25 (the share was chosen on held-out queries; README).
+ * A semantic model (local ONNX or hosted) brings different evidence: equal-weight RRF (k = 60).
+ */
+export function defaultFusion(embedder: Pick<Embedder, 'kind'>): Fusion {
+  return embedder.kind === 'offline'
+    ? { method: 'convex', alpha: 0.2 }
+    : { method: 'rrf', k: 60, vectorWeight: 1 };
 }
 
 export class HybridSearch {
@@ -134,17 +142,24 @@ export class HybridSearch {
 
     const ftsScore = new Map(ftsHits.map((h) => [h.chunkId, h.score]));
     const vecScore = new Map(vecHits.map((h) => [h.id, h.score]));
-    const fused = reciprocalRankFusion(
-      [
-        { name: 'fts', ids: ftsHits.map((h) => h.chunkId) },
-        {
-          name: 'vector',
-          ids: vecHits.map((h) => h.id),
-          weight: req.vectorWeight ?? defaultVectorWeight(this.o.embedder),
-        },
-      ],
-      req.rrfK ?? 60,
-    );
+    const fusion = req.fusion ?? defaultFusion(this.o.embedder);
+    const fused =
+      fusion.method === 'rrf'
+        ? reciprocalRankFusion(
+            [
+              { name: 'fts', ids: ftsHits.map((h) => h.chunkId) },
+              { name: 'vector', ids: vecHits.map((h) => h.id), weight: fusion.vectorWeight },
+            ],
+            fusion.k,
+          )
+        : convexCombination([
+            {
+              name: 'fts',
+              hits: ftsHits.map((h) => ({ id: h.chunkId, score: h.score })),
+              weight: 1 - fusion.alpha,
+            },
+            { name: 'vector', hits: vecHits, weight: fusion.alpha },
+          ]);
     // Vector hits may name chunks deleted since (stale ids): resolve a few more than asked, keep those found.
     const wanted = fused.slice(0, limit * 2 + 10);
     const rows = await this.o.database.withTenant(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../shared/search/eval/bm25.js';
 import { ndcgAt, percentile, recallAt } from '../../shared/search/eval/metrics.js';
 import { isWebSearchSyntax } from '../../shared/search/full-text.js';
+import { convexCombination } from '../../shared/search/convex.js';
 import { reciprocalRankFusion } from '../../shared/search/rrf.js';
 import { ancestors, toVectorFilter } from '../../shared/search/search-filter.js';
 import { makeSnippet } from '../../shared/search/snippet.js';
@@ -25,6 +26,81 @@ describe('reciprocal rank fusion', () => {
       { name: 'vector', ids: ['b', 'a'], weight: 0.3 },
     ]);
     expect(fused[0]!.id).toBe('a');
+  });
+});
+
+describe('convex combination fusion', () => {
+  it('normalises each list to 0-1 by its own min and max and sums the weighted scores', () => {
+    const fused = convexCombination([
+      {
+        name: 'fts',
+        weight: 0.8,
+        hits: [
+          { id: 'a', score: 12 },
+          { id: 'b', score: 11 },
+          { id: 'c', score: 2 },
+        ],
+      },
+      {
+        name: 'vector',
+        weight: 0.2,
+        hits: [
+          { id: 'b', score: 0.9 },
+          { id: 'd', score: 0.5 },
+          { id: 'a', score: 0.1 },
+        ],
+      },
+    ]);
+    // a: 0.8·1 + 0.2·0 = 0.8; b: 0.8·0.9 + 0.2·1 = 0.92; d: 0.2·0.5 = 0.1; c: 0.
+    expect(fused.map((f) => f.id)).toEqual(['b', 'a', 'd', 'c']);
+    expect(fused[0]!.score).toBeCloseTo(0.92, 10);
+    expect(fused[0]!.ranks).toEqual({ fts: 2, vector: 1 });
+    expect(fused[3]!.ranks).toEqual({ fts: 3 });
+  });
+
+  it('keeps a confident lead that rank fusion would give away to a weak second list', () => {
+    const lists = [
+      {
+        name: 'fts',
+        ids: ['a', 'b'],
+        hits: [
+          { id: 'a', score: 10 },
+          { id: 'b', score: 1 },
+          { id: 'z', score: 0 },
+        ],
+      },
+      {
+        name: 'vector',
+        ids: ['b', 'a'],
+        hits: [
+          { id: 'b', score: 0.31 },
+          { id: 'a', score: 0.3 },
+          { id: 'z', score: 0 },
+        ],
+      },
+    ];
+    expect(convexCombination(lists.map((l, i) => ({ ...l, weight: i ? 0.2 : 0.8 })))[0]!.id).toBe('a');
+    expect(
+      reciprocalRankFusion(lists.map((l) => ({ name: l.name, ids: l.hits.map((h) => h.id) })))[0]!.ranks,
+    ).toEqual({ fts: 1, vector: 2 });
+  });
+
+  it('gives every hit of a list with one score value full marks, and skips empty lists', () => {
+    const fused = convexCombination([
+      {
+        name: 'fts',
+        weight: 0.5,
+        hits: [
+          { id: 'a', score: 3 },
+          { id: 'b', score: 3 },
+        ],
+      },
+      { name: 'vector', weight: 0.5, hits: [] },
+    ]);
+    expect(fused.map((f) => [f.id, f.score])).toEqual([
+      ['a', 0.5],
+      ['b', 0.5],
+    ]);
   });
 });
 

@@ -17,7 +17,7 @@ const hitOut = z.object({
   text: z.string().describe('The matching excerpt (snippet), or the whole chunk with detail "full"'),
   tags: z.array(z.string()),
   score: z.object({
-    fused: z.number().describe('Reciprocal-rank-fusion score (higher is better)'),
+    fused: z.number().describe('Fused score of the full-text and vector sides (higher is better)'),
     ftsRank: z.number().int().optional().describe('Rank in full-text (BM25) results'),
     ftsScore: z.number().optional(),
     vectorRank: z.number().int().optional().describe('Rank in vector-similarity results'),

@@ -64,6 +64,28 @@ describe.each(testEngines())('pgvector store on %s', (engine) => {
     }
   });
 
+  it('finds the true nearest vectors among more vectors than one scan slice', async () => {
+    const store = new PgVectorStore({ database: t.sophia, tenant: 'acme', model: 'many-model', dims: DIMS });
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    const records = Array.from({ length: 5000 }, (_, i) => ({
+      id: `v${i}`,
+      vector: Array.from({ length: DIMS }, rnd),
+    }));
+    await store.upsert('many', records);
+    const q = Array.from({ length: DIMS }, rnd);
+    const cos = (v: number[]) =>
+      v.reduce((s, x, j) => s + x * q[j]!, 0) / Math.hypot(...v) / Math.hypot(...q);
+    const truth = records
+      .map((r) => ({ id: r.id, score: cos(r.vector) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 20)
+      .map((r) => r.id);
+    const got = (await store.query('many', { vector: q, topK: 20 })).map((h) => h.id);
+    if ((await store.describe()).exact) expect(got).toEqual(truth);
+    else expect(got.filter((id) => truth.includes(id)).length).toBeGreaterThanOrEqual(16);
+  });
+
   it('sees writes made through another store instance (no stale scan cache)', async () => {
     const reader = new PgVectorStore({
       database: t.sophia,
