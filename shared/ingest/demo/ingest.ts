@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { DICTIONARY_DIR, readDictionary, syncDictionary } from '../dictionary.js';
+import { syncDictionaryFiles } from '../dictionary.js';
 import type { SophiaDatabase } from '../../db/database.js';
 import type { Logger } from '../../log/logger.js';
 import { readAirbyteFile } from '../airbyte/reader.js';
@@ -36,8 +36,7 @@ export async function ingestDemoFiles(
   },
 ): Promise<DemoIngestResult> {
   let t = Date.now();
-  const files = readDictionary(DICTIONARY_DIR);
-  await db.withTenant(options.tenant, (trx) => syncDictionary(trx, options.tenant, { files }));
+  await syncDictionaryFiles(db, options.tenant);
   const dictionaryMs = Date.now() - t;
   const runs: DemoIngestResult['runs'] = [];
   for (const source of INGEST_ORDER) {
