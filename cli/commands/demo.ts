@@ -72,8 +72,11 @@ export function registerDemoCommands(program: Command): void {
         });
         out.push(
           '',
-          'Ask through the MCP servers (sophia serve), for example:',
+          'The data behind questions like these is now in place:',
           ...EXAMPLE_QUESTIONS.map((q) => `  - ${q}`),
+          'Servers to ask today (sophia serve NAME): data-dictionary (the schema, what each column means),',
+          'knowledge-base (guides, compliance), github-review. The gong-analytics and customer-360 servers',
+          'that answer the questions above are not built yet; psql "$(sophia db url)" reaches the tables.',
         );
       } else {
         out.push(

@@ -332,6 +332,8 @@ export interface SetRule {
   perSource: boolean;
   /** reference: the entity the column points at. */
   target?: EntityName | undefined;
+  /** reference: rows exempt from the rule, by column value (e.g. leads need no account yet). */
+  unless?: Record<string, string[]> | undefined;
   severity: Severity;
   description: string;
 }
@@ -361,6 +363,22 @@ function compileSetRule(rule: ValidationRule, problems: string[]): SetRule | und
       problems.push(`${where}: ${rule.entity}.${rule.field} is not a reference column`);
       return undefined;
     }
+    let unless: Record<string, string[]> | undefined;
+    if (params.unless !== undefined) {
+      const u = params.unless;
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+        problems.push(`${where}: params.unless must map columns to the values that exempt a row`);
+        return undefined;
+      }
+      unless = {};
+      for (const [column, values] of Object.entries(u)) {
+        if (!columns.has(column)) {
+          problems.push(`${where}: params.unless names ${column}, which ${rule.entity} does not have`);
+          return undefined;
+        }
+        unless[column] = (Array.isArray(values) ? values : [values]).map(String);
+      }
+    }
     return {
       ruleKey: rule.ruleKey,
       ruleId: rule.id ?? null,
@@ -370,6 +388,7 @@ function compileSetRule(rule: ValidationRule, problems: string[]): SetRule | und
       fields: [rule.field],
       perSource: false,
       target: target as EntityName,
+      unless,
       severity: rule.severity as Severity,
       description: rule.description,
     };
@@ -427,7 +446,7 @@ export function setViolationQuery(rule: SetRule, rowIds: readonly string[]): Raw
   if (rule.ruleType === 'reference') {
     return sql<SetViolationRow>`select t.id as record_id, t.source, t.source_id, null::text as value
       from ${table} as t
-      where t.id = any(${ids}) and ${col('t', rule.field)} is null`;
+      where t.id = any(${ids}) and ${col('t', rule.field)} is null${exemptions(rule.unless, col)}`;
   }
   const same = sql.join(
     rule.fields.map((f) => sql`${col('o', f)} = ${col('t', f)}`),
@@ -447,6 +466,19 @@ export function setViolationQuery(rule: SetRule, rowIds: readonly string[]): Raw
     where t.id = any(${ids}) and ${notNull}
       and exists (select 1 from ${table} as o
                   where o.tenant_id = t.tenant_id and o.id <> t.id and ${same}${scope})`;
+}
+
+function exemptions(
+  unless: Record<string, string[]> | undefined,
+  col: (alias: string, c: string) => ReturnType<typeof sql.ref>,
+) {
+  if (!unless) return sql``;
+  return sql.join(
+    Object.entries(unless).map(
+      ([c, values]) => sql` and coalesce(${col('t', c)}::text, '') <> all(${sql.val(values)}::text[])`,
+    ),
+    sql``,
+  );
 }
 
 /** A set-based violation ready for quality_violations (value masked by the field's PII class). */

@@ -360,6 +360,9 @@ describe.each(testEngines())('dictionary tables on %s', (engine) => {
             email: 'other@summit.com',
             account_id: account.id,
           },
+          // Leads need no account yet (the rule's `unless`); a customer contact without one is flagged.
+          { tenant_id: T, source: 'salesforce', source_id: '00QLEAD', lifecycle_stage: 'lead' },
+          { tenant_id: T, source: 'hubspot', source_id: '4', lifecycle_stage: 'customer' },
         ])
         .returning(['id', 'source_id'])
         .execute();
@@ -373,6 +376,14 @@ describe.each(testEngines())('dictionary tables on %s', (engine) => {
             source_id: '7782342274025937896',
             started_at: new Date(),
             account_id: account.id,
+          },
+          // An internal call has no customer account to be linked to.
+          {
+            tenant_id: T,
+            source: 'gong',
+            source_id: '7782342274025937897',
+            started_at: new Date(),
+            scope: 'Internal',
           },
         ])
         .returning('id')
@@ -396,6 +407,7 @@ describe.each(testEngines())('dictionary tables on %s', (engine) => {
       };
     });
     expect(found.contacts.map((x) => [x.ruleKey, x.sourceId, x.value]).sort()).toEqual([
+      ['contacts.account_id.reference', '4', null],
       ['contacts.email.unique', '1', 'd***@summit.com'],
       ['contacts.email.unique', '2', 'd***@summit.com'],
     ]);
