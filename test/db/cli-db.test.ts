@@ -27,7 +27,9 @@ describe('sophia db', () => {
     const psql = await run('psql', [url, '-At', '-c', 'select id from tenants']).catch(() => undefined);
     if (psql) expect(psql.stdout.trim()).toBe('payready');
     // Commands that use the database migrate it first: kb index and kb search work on a fresh home.
-    expect((await sophia('kb', 'index')).stdout).toMatch(/^indexed [1-9]\d*, unchanged 0, removed 0, problems 0/);
+    expect((await sophia('kb', 'index')).stdout).toMatch(
+      /^indexed [1-9]\d*, unchanged 0, removed 0, problems 0/,
+    );
     const hits = (await sophia('kb', 'search', 'familial', 'status', '--limit', '2')).stdout;
     expect(hits).toContain('knowledge_base/compliance/fair-housing.md:');
     const status = (await sophia('db', 'status')).stdout;
