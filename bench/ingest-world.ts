@@ -16,6 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { ensureTenant, migrateToLatest } from '../schema/migrate.js';
+import { ENTITY_NAMES } from '../shared/ingest/types.js';
 import { openDatabase } from '../shared/db/database.js';
 import { findEmbeddedDatabase, stopEmbeddedDatabase } from '../shared/db/embedded/launcher.js';
 import { writeWorld } from '../shared/ingest/demo/generate.js';
@@ -160,19 +161,7 @@ async function child(args: string[]): Promise<unknown> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
-const UNIFIED = [
-  'users',
-  'accounts',
-  'contacts',
-  'opportunities',
-  'activities',
-  'calls',
-  'call_participants',
-  'transcript_segments',
-  'slack_channels',
-  'slack_channel_members',
-  'slack_messages',
-];
+const UNIFIED = ENTITY_NAMES;
 const unified = (counts: Record<string, number>) => UNIFIED.reduce((n, t) => n + (counts[t] ?? 0), 0);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;

@@ -9,15 +9,16 @@ import {
   TRANSFORMS,
   type TransformContext,
 } from './transforms.js';
-import type {
-  EntityName,
-  FieldProblem,
-  IncomingRecord,
-  MapOutcome,
-  MappedRow,
-  Mapper,
-  RowRef,
-  SourceName,
+import {
+  ENTITY_NAMES,
+  type EntityName,
+  type FieldProblem,
+  type IncomingRecord,
+  type MapOutcome,
+  type MappedRow,
+  type Mapper,
+  type RowRef,
+  type SourceName,
 } from './types.js';
 
 /**
@@ -85,19 +86,7 @@ export const CHILD_ENTITIES: Partial<Record<EntityName, { parent: EntityName; ke
   slack_channel_members: { parent: 'slack_channels', key: 'member_source_id' },
 };
 
-export const MAPPED_ENTITIES: readonly EntityName[] = [
-  'users',
-  'accounts',
-  'contacts',
-  'opportunities',
-  'activities',
-  'calls',
-  'call_participants',
-  'transcript_segments',
-  'slack_channels',
-  'slack_channel_members',
-  'slack_messages',
-];
+export const MAPPED_ENTITIES: readonly EntityName[] = ENTITY_NAMES;
 
 /** Pseudo fields: record-level values that are not columns. */
 export const PSEUDO_FIELDS = new Set(['_id', '_parent', '_cursor']);

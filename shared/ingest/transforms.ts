@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { getDomain } from 'tldts';
 import { z } from 'zod';
-import type { EntityName, SourceName } from './types.js';
+import { ENTITY_NAMES, type EntityName, type SourceName } from './types.js';
 
 /**
  * Named, pure transforms that turn a source value into a canonical value. `source_mappings.transform` names
@@ -557,20 +557,7 @@ export function lookup(
 // ---------------------------------------------------------------------------------------------------------
 // The registry
 
-const entityNames = [
-  'users',
-  'accounts',
-  'contacts',
-  'opportunities',
-  'activities',
-  'calls',
-  'call_participants',
-  'transcript_segments',
-  'slack_channels',
-  'slack_channel_members',
-  'slack_messages',
-] as const satisfies readonly EntityName[];
-const entityArg = z.enum(entityNames);
+const entityArg = z.enum(ENTITY_NAMES);
 const sourceArg = z.enum(['gong', 'salesforce', 'hubspot', 'slack', 'sql']);
 const none = z.strictObject({}).nullish();
 const scaleArgs = z.strictObject({ scale: z.number().optional() }).nullish();

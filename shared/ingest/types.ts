@@ -16,20 +16,20 @@ export const SOURCE_NAMES: readonly SourceName[] = ['gong', 'salesforce', 'hubsp
 export type ConnectorName = 'airbyte' | 'airbyte-postgres' | 'gong-api' | 'sql';
 
 /** Unified tables a record can be mapped to. */
-export type EntityName = keyof Database &
-  (
-    | 'users'
-    | 'accounts'
-    | 'contacts'
-    | 'opportunities'
-    | 'activities'
-    | 'calls'
-    | 'call_participants'
-    | 'transcript_segments'
-    | 'slack_channels'
-    | 'slack_channel_members'
-    | 'slack_messages'
-  );
+export const ENTITY_NAMES = [
+  'users',
+  'accounts',
+  'contacts',
+  'opportunities',
+  'activities',
+  'calls',
+  'call_participants',
+  'transcript_segments',
+  'slack_channels',
+  'slack_channel_members',
+  'slack_messages',
+] as const satisfies readonly (keyof Database)[];
+export type EntityName = (typeof ENTITY_NAMES)[number];
 
 /** One source record on its way in, whatever connector read it. */
 export interface IncomingRecord {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTITY_NAMES } from '../../shared/ingest/types.js';
 import { nodeArgsFor } from '../../shared/process/node-entry.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
 import { repoRoot } from '../support/spawn-server.js';
@@ -68,22 +69,7 @@ describe.each(testEngines())('sophia demo on %s', (engine) => {
         (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx)).rows[0]!
           .n;
       const out: Record<string, number> = {};
-      for (const table of [
-        'users',
-        'accounts',
-        'contacts',
-        'opportunities',
-        'activities',
-        'calls',
-        'call_participants',
-        'transcript_segments',
-        'slack_channels',
-        'slack_channel_members',
-        'slack_messages',
-        'identity_links',
-        'dead_letters',
-      ])
-        out[table] = await n(table);
+      for (const table of [...ENTITY_NAMES, 'identity_links', 'dead_letters']) out[table] = await n(table);
       return out;
     });
     expect(counts.calls).toBe(20);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncDictionary } from '../../shared/ingest/dictionary.js';
 import { readAirbyteFile } from '../../shared/ingest/airbyte/reader.js';
+import { LANDED_TABLES } from '../../shared/ingest/demo/ingest.js';
 import { connectedComponents } from '../../shared/ingest/identity.js';
 import { startIngestRun, type RunSummary } from '../../shared/ingest/run.js';
 import type { SourceName } from '../../shared/ingest/types.js';
@@ -261,25 +262,7 @@ describe.each(testEngines())('fixture streams and identity on %s', (engine) => {
   it('a rerun of every fixture is unchanged and adds nothing', async () => {
     const count = () =>
       q<Record<string, number>>(
-        `select ${[
-          'users',
-          'accounts',
-          'contacts',
-          'opportunities',
-          'activities',
-          'calls',
-          'call_participants',
-          'transcript_segments',
-          'slack_channels',
-          'slack_channel_members',
-          'slack_messages',
-          'source_records',
-          'identity_links',
-          'quality_violations',
-          'dead_letters',
-        ]
-          .map((tb) => `(select count(*)::int from ${tb}) as ${tb}`)
-          .join(', ')}`,
+        `select ${LANDED_TABLES.map((tb) => `(select count(*)::int from ${tb}) as ${tb}`).join(', ')}`,
       );
     const before = await count();
     for (const source of ['salesforce', 'hubspot', 'slack', 'gong'] as const) {

@@ -6,6 +6,7 @@ import { readAirbyteFile } from '../airbyte/reader.js';
 import { resolveIdentities, type IdentitySummary } from '../identity.js';
 import { createProgress, silentProgress } from '../progress.js';
 import { startIngestRun, type RunSummary } from '../run.js';
+import { ENTITY_NAMES } from '../types.js';
 import type { DemoSource } from './sources.js';
 
 /**
@@ -81,17 +82,7 @@ export async function ingestDemoFiles(
 }
 
 export const LANDED_TABLES = [
-  'users',
-  'accounts',
-  'contacts',
-  'opportunities',
-  'activities',
-  'calls',
-  'call_participants',
-  'transcript_segments',
-  'slack_channels',
-  'slack_channel_members',
-  'slack_messages',
+  ...ENTITY_NAMES,
   'source_records',
   'identity_links',
   'quality_violations',
