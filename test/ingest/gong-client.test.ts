@@ -118,7 +118,7 @@ describe('GongClient against the local Gong API', () => {
     expect(hits.map((h) => h.status)).toEqual([429, 200]);
     const gap = hits[1]!.at - hits[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(990);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(10_000); // not a long default backoff (generous: the machine may be loaded)
     expect(c.waitedMs).toBeGreaterThanOrEqual(1000);
   });
 

@@ -145,7 +145,9 @@ describe('GitHub client against a local GitHub Enterprise API', () => {
   });
 
   it('waits for a rate-limit reset that is seconds away, then succeeds', async () => {
-    const reset = Math.floor(Date.now() / 1000) + 1;
+    // At least one whole second away (reset is in whole seconds): a reset only milliseconds away could pass
+    // before the first request arrives, and nothing would be limited.
+    const reset = Math.floor(Date.now() / 1000) + 2;
     fake.rateLimit = { resetEpochSeconds: reset, until: reset * 1000 };
     const before = fake.requests.length;
     const t0 = Date.now();
