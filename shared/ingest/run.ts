@@ -13,7 +13,7 @@ import {
   type IncomingRecord,
   type Mapper,
   type RecordSink,
-  type RejectCode,
+  type RejectedInput,
   type SourceName,
   type StreamStats,
   type Validator,
@@ -148,13 +148,7 @@ export class IngestRun implements RecordSink {
     this.progress.records(this.recordsSeen);
   }
 
-  async reject(input: {
-    source: SourceName;
-    stream?: string;
-    raw: string;
-    code: RejectCode;
-    reason: string;
-  }): Promise<void> {
+  async reject(input: RejectedInput): Promise<void> {
     // Kept with the next batch so it commits with the records and state around it (no duplicate on replay).
     this.rejects.push({
       source: input.source,

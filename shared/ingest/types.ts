@@ -151,6 +151,15 @@ export interface Validator {
   check(row: MappedRow): RowViolation[];
 }
 
+/** Input that is not a record at all, as handed to `RecordSink.reject`. */
+export interface RejectedInput {
+  source: SourceName;
+  stream?: string;
+  raw: string;
+  code: RejectCode;
+  reason: string;
+}
+
 /** Where connectors write what they read. Implemented by the ingest run (shared/ingest/run.ts). */
 export interface RecordSink {
   /**
@@ -159,13 +168,7 @@ export interface RecordSink {
    */
   write(records: IncomingRecord[], checkpoints?: Checkpoint[]): Promise<void>;
   /** A line of input that is not a record at all (malformed JSON, unknown message type): dead-lettered. */
-  reject(input: {
-    source: SourceName;
-    stream?: string;
-    raw: string;
-    code: RejectCode;
-    reason: string;
-  }): Promise<void>;
+  reject(input: RejectedInput): Promise<void>;
   /** Non-fatal notes (unknown stream skipped, Airbyte LOG/TRACE): shown in the summary, logged on stderr. */
   note(message: string): void;
   /** The last committed state of a stream (for resuming), or undefined. */

@@ -1,10 +1,4 @@
-import type {
-  Checkpoint,
-  IncomingRecord,
-  RecordSink,
-  RejectCode,
-  SourceName,
-} from '../../../shared/ingest/types.js';
+import type { Checkpoint, IncomingRecord, RecordSink, RejectedInput } from '../../../shared/ingest/types.js';
 
 /**
  * An in-memory RecordSink for connector tests: each `write` commits its records and checkpoints together
@@ -14,13 +8,7 @@ import type {
 export class MemorySink implements RecordSink {
   readonly records: IncomingRecord[] = [];
   readonly states = new Map<string, { state: unknown; cursor: string | null }>();
-  readonly rejects: Array<{
-    source: SourceName;
-    stream?: string;
-    raw: string;
-    code: RejectCode;
-    reason: string;
-  }> = [];
+  readonly rejects: RejectedInput[] = [];
   readonly notes: string[] = [];
   writes = 0;
   /** Throw on the n-th write (1-based) before committing it. */
@@ -37,13 +25,7 @@ export class MemorySink implements RecordSink {
       this.states.set(c.stream, { state: structuredClone(c.state), cursor: c.cursor ?? null });
   }
 
-  async reject(input: {
-    source: SourceName;
-    stream?: string;
-    raw: string;
-    code: RejectCode;
-    reason: string;
-  }) {
+  async reject(input: RejectedInput) {
     this.rejects.push(input);
   }
 
