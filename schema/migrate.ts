@@ -1,11 +1,27 @@
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import * as m0001 from './migrations/0001-unified-model.js';
-import { type AnyDb, ensureExtensions } from './table-spec.js';
+import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
-/** All migrations, in order. Add a new file to schema/migrations/ and list it here. */
-export const migrations: Record<string, Migration> = {
+/**
+ * A migration module: Kysely's `up`/`down`, plus `tables`, the specification of the tables it creates (with
+ * their comments), so tests can check the migrated catalog against every migration's tables.
+ */
+export interface SophiaMigration extends Migration {
+  tables: Record<string, TableSpec>;
+}
+
+/**
+ * All migrations, in order. Add a new file to schema/migrations/ and list it here. Each is frozen: typed
+ * against its own snapshot of what it creates (or untyped), never against the current `Database`.
+ */
+export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
 };
+
+/** The tables every migration creates, by name. */
+export function allMigrationTables(): Record<string, TableSpec> {
+  return Object.assign({}, ...Object.values(migrations).map((m) => m.tables));
+}
 
 export class MigrationError extends Error {
   override name = 'MigrationError';

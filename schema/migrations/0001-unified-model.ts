@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Database } from '../database.js';
 import {
   type AnyDb,
   APP_ROLE,
@@ -11,11 +10,411 @@ import {
 } from '../table-spec.js';
 
 /**
- * Migration 0001: the unified model. The specification below is checked by the compiler against the
- * `Database` interface (schema/database.ts): a table or column in one and not the other does not compile.
- * Comments on tables and columns are the data dictionary's descriptions of the live schema.
+ * Migration 0001: the unified model. Comments on tables and columns are the data dictionary's descriptions
+ * of the live schema.
+ *
+ * Frozen: a migration is typed against its own snapshot of the tables and columns it creates, never against
+ * the current `Database` interface, so a later migration that adds a table or a column does not force an
+ * edit here. The compiler checks the specification below against this snapshot column for column.
  */
-type Spec = { [T in keyof Database]: TableSpec<keyof Database[T] & string> };
+interface Columns0001 {
+  tenants: 'id' | 'name' | 'created_at';
+  users:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'email'
+    | 'full_name'
+    | 'first_name'
+    | 'last_name'
+    | 'title'
+    | 'role'
+    | 'team'
+    | 'manager_id'
+    | 'phone'
+    | 'time_zone'
+    | 'active'
+    | 'canonical_id'
+    | 'created_at'
+    | 'updated_at';
+  accounts:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'name'
+    | 'domain'
+    | 'website'
+    | 'industry'
+    | 'phone'
+    | 'city'
+    | 'state'
+    | 'country'
+    | 'region'
+    | 'portfolio_units'
+    | 'property_count'
+    | 'pms_platform'
+    | 'segment'
+    | 'status'
+    | 'owner_user_id'
+    | 'annual_revenue'
+    | 'arr'
+    | 'customer_since'
+    | 'churned_at'
+    | 'canonical_id'
+    | 'created_at'
+    | 'updated_at';
+  contacts:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'account_id'
+    | 'first_name'
+    | 'last_name'
+    | 'full_name'
+    | 'email'
+    | 'phone'
+    | 'title'
+    | 'department'
+    | 'lifecycle_stage'
+    | 'owner_user_id'
+    | 'time_zone'
+    | 'do_not_call'
+    | 'canonical_id'
+    | 'created_at'
+    | 'updated_at';
+  opportunities:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'account_id'
+    | 'owner_user_id'
+    | 'primary_contact_id'
+    | 'name'
+    | 'stage'
+    | 'amount'
+    | 'currency'
+    | 'probability'
+    | 'close_date'
+    | 'is_closed'
+    | 'is_won'
+    | 'type'
+    | 'lead_source'
+    | 'forecast_category'
+    | 'next_step'
+    | 'loss_reason'
+    | 'competitor'
+    | 'created_at'
+    | 'updated_at';
+  activities:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'kind'
+    | 'subject'
+    | 'body'
+    | 'occurred_at'
+    | 'due_at'
+    | 'status'
+    | 'priority'
+    | 'direction'
+    | 'duration_seconds'
+    | 'account_id'
+    | 'contact_id'
+    | 'opportunity_id'
+    | 'user_id'
+    | 'created_at'
+    | 'updated_at';
+  calls:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'title'
+    | 'started_at'
+    | 'scheduled_at'
+    | 'duration_seconds'
+    | 'direction'
+    | 'scope'
+    | 'system'
+    | 'media'
+    | 'language'
+    | 'url'
+    | 'purpose'
+    | 'is_private'
+    | 'account_id'
+    | 'opportunity_id'
+    | 'primary_user_id'
+    | 'brief'
+    | 'key_points'
+    | 'outline'
+    | 'crm_context'
+    | 'interaction_stats'
+    | 'created_at'
+    | 'updated_at';
+  call_participants:
+    | 'id'
+    | 'tenant_id'
+    | 'call_id'
+    | 'source_participant_id'
+    | 'speaker_id'
+    | 'user_id'
+    | 'contact_id'
+    | 'name'
+    | 'email'
+    | 'title'
+    | 'company'
+    | 'phone'
+    | 'affiliation'
+    | 'talk_time_ms'
+    | 'created_at';
+  transcript_segments:
+    | 'tenant_id'
+    | 'call_id'
+    | 'call_started_at'
+    | 'segment_index'
+    | 'speaker_id'
+    | 'participant_id'
+    | 'topic'
+    | 'start_ms'
+    | 'end_ms'
+    | 'text'
+    | 'tsv';
+  tracker_hits:
+    | 'id'
+    | 'tenant_id'
+    | 'call_id'
+    | 'tracker'
+    | 'category'
+    | 'phrase'
+    | 'speaker_id'
+    | 'participant_id'
+    | 'segment_index'
+    | 'start_ms'
+    | 'said_as_question'
+    | 'detector'
+    | 'confidence'
+    | 'created_at';
+  slack_channels:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'name'
+    | 'is_private'
+    | 'is_archived'
+    | 'topic'
+    | 'purpose'
+    | 'member_count'
+    | 'account_id'
+    | 'created_at_source'
+    | 'created_at'
+    | 'updated_at';
+  slack_channel_members: 'tenant_id' | 'channel_id' | 'member_source_id' | 'user_id' | 'created_at';
+  slack_messages:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'source_id'
+    | 'channel_id'
+    | 'ts'
+    | 'thread_ts'
+    | 'user_source_id'
+    | 'user_id'
+    | 'text'
+    | 'subtype'
+    | 'posted_at'
+    | 'reply_count'
+    | 'reactions'
+    | 'tsv'
+    | 'created_at'
+    | 'updated_at';
+  source_records:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'stream'
+    | 'source_id'
+    | 'cursor'
+    | 'hash'
+    | 'payload'
+    | 'emitted_at'
+    | 'entity'
+    | 'entity_id'
+    | 'first_seen_at'
+    | 'last_seen_at';
+  identity_links:
+    | 'id'
+    | 'tenant_id'
+    | 'entity_type'
+    | 'left_id'
+    | 'right_id'
+    | 'rule'
+    | 'confidence'
+    | 'evidence'
+    | 'created_at';
+  dictionary_fields:
+    | 'id'
+    | 'tenant_id'
+    | 'entity'
+    | 'field'
+    | 'data_type'
+    | 'description'
+    | 'pii_class'
+    | 'format'
+    | 'example'
+    | 'is_core'
+    | 'status'
+    | 'version'
+    | 'updated_by'
+    | 'created_at'
+    | 'updated_at';
+  source_mappings:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'stream'
+    | 'source_path'
+    | 'entity'
+    | 'field'
+    | 'transform'
+    | 'transform_args'
+    | 'priority'
+    | 'active'
+    | 'notes'
+    | 'created_at'
+    | 'updated_at';
+  validation_rules:
+    | 'id'
+    | 'tenant_id'
+    | 'rule_key'
+    | 'entity'
+    | 'field'
+    | 'rule_type'
+    | 'params'
+    | 'severity'
+    | 'description'
+    | 'active'
+    | 'created_at'
+    | 'updated_at';
+  quality_violations:
+    | 'id'
+    | 'tenant_id'
+    | 'rule_id'
+    | 'rule_key'
+    | 'entity'
+    | 'record_id'
+    | 'source'
+    | 'stream'
+    | 'source_id'
+    | 'field'
+    | 'value'
+    | 'message'
+    | 'severity'
+    | 'detected_at'
+    | 'resolved_at';
+  sync_runs:
+    | 'id'
+    | 'tenant_id'
+    | 'connector'
+    | 'source'
+    | 'input'
+    | 'status'
+    | 'stats'
+    | 'error'
+    | 'started_at'
+    | 'finished_at';
+  dead_letters:
+    | 'id'
+    | 'tenant_id'
+    | 'source'
+    | 'stream'
+    | 'source_id'
+    | 'reason'
+    | 'error_code'
+    | 'raw'
+    | 'run_id'
+    | 'received_at'
+    | 'retried_at'
+    | 'resolved_at';
+  sync_state: 'id' | 'tenant_id' | 'connector' | 'source' | 'stream' | 'state' | 'cursor' | 'updated_at';
+  kb_documents:
+    | 'id'
+    | 'tenant_id'
+    | 'collection'
+    | 'path'
+    | 'title'
+    | 'source_uri'
+    | 'mime'
+    | 'content_hash'
+    | 'size_bytes'
+    | 'tags'
+    | 'metadata'
+    | 'created_at'
+    | 'updated_at'
+    | 'indexed_at';
+  kb_chunks:
+    | 'id'
+    | 'tenant_id'
+    | 'document_id'
+    | 'chunk_index'
+    | 'heading_path'
+    | 'start_line'
+    | 'end_line'
+    | 'content'
+    | 'context'
+    | 'token_count'
+    | 'tsv'
+    | 'created_at';
+  kb_terms: 'tenant_id' | 'collection' | 'lexeme' | 'chunk_id' | 'tf' | 'dl';
+  embeddings:
+    | 'id'
+    | 'tenant_id'
+    | 'collection'
+    | 'item_id'
+    | 'model'
+    | 'dims'
+    | 'embedding'
+    | 'content_hash'
+    | 'metadata'
+    | 'created_at'
+    | 'updated_at';
+  embedding_versions: 'tenant_id' | 'collection' | 'model' | 'version' | 'updated_at';
+  health_scores:
+    'id' | 'tenant_id' | 'account_id' | 'scored_at' | 'score' | 'band' | 'components' | 'model_version';
+  predictions:
+    | 'id'
+    | 'tenant_id'
+    | 'kind'
+    | 'subject_type'
+    | 'subject_id'
+    | 'predicted_at'
+    | 'horizon_days'
+    | 'value'
+    | 'label'
+    | 'explanation'
+    | 'model_version'
+    | 'outcome'
+    | 'outcome_at';
+  audit_log:
+    | 'id'
+    | 'tenant_id'
+    | 'at'
+    | 'server'
+    | 'tool'
+    | 'caller'
+    | 'transport'
+    | 'session_id'
+    | 'argument_digest'
+    | 'outcome'
+    | 'error'
+    | 'latency_ms';
+}
+type Spec = { [T in keyof Columns0001]: TableSpec<Columns0001[T]> };
 
 const c = (type: ColumnSpec['type'], comment: string): ColumnSpec => ({ type, comment });
 
@@ -705,6 +1104,9 @@ export const unifiedModel: Spec = {
     indexes: ['(tenant_id, at)', '(tenant_id, tool, at)'],
   },
 };
+
+/** What this migration creates (see `SophiaMigration`). */
+export const tables: Record<string, TableSpec> = unifiedModel;
 
 export async function up(db: AnyDb): Promise<void> {
   await sql

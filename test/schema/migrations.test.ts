@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDown, migrateToLatest, pendingMigrations } from '../../schema/migrate.js';
-import { unifiedModel } from '../../schema/migrations/0001-unified-model.js';
+import {
+  allMigrationTables,
+  migrateDown,
+  migrateToLatest,
+  migrations,
+  pendingMigrations,
+} from '../../schema/migrate.js';
 import { ensureMonthlyPartitions } from '../../schema/partitions.js';
 import { createTestDatabase, type TestDatabase, testEngines } from '../support/engines.js';
 
@@ -12,7 +17,8 @@ describe.each(testEngines())('schema on %s', (engine) => {
   });
   afterAll(async () => t?.close());
 
-  const tableNames = Object.keys(unifiedModel).sort();
+  const tableNames = Object.keys(allMigrationTables()).sort();
+  const names = Object.keys(migrations);
 
   async function liveTables(): Promise<string[]> {
     const { rows } = await sql<{ name: string }>`
@@ -37,10 +43,10 @@ describe.each(testEngines())('schema on %s', (engine) => {
 
   it('migrates down to nothing and up again, and re-running up is a no-op', async () => {
     const down = await migrateDown(t.sophia.db);
-    expect(down).toEqual(['0001-unified-model']);
+    expect(down).toEqual([...names].reverse());
     expect(await liveTables()).toEqual([]);
-    expect(await pendingMigrations(t.sophia.db)).toEqual(['0001-unified-model']);
-    expect(await migrateToLatest(t.sophia.db)).toEqual(['0001-unified-model']);
+    expect(await pendingMigrations(t.sophia.db)).toEqual(names);
+    expect(await migrateToLatest(t.sophia.db)).toEqual(names);
     expect(await migrateToLatest(t.sophia.db)).toEqual([]);
     expect(await liveTables()).toEqual(tableNames);
   });

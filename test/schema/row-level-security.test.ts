@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unifiedModel } from '../../schema/migrations/0001-unified-model.js';
+import { allMigrationTables } from '../../schema/migrate.js';
 import { createTestDatabase, type TestDatabase, testEngines } from '../support/engines.js';
 
 describe.each(testEngines())('row-level security on %s', (engine) => {
@@ -48,8 +48,8 @@ describe.each(testEngines())('row-level security on %s', (engine) => {
   afterAll(async () => t?.close());
 
   it('a query under tenant A never returns tenant B rows, on any table', async () => {
-    for (const table of Object.keys(unifiedModel)) {
-      if (table === 'tenants') continue;
+    for (const [table, spec] of Object.entries(allMigrationTables())) {
+      if (spec.tenant === false) continue;
       const rows = await t.sophia.withTenant('tenant-a', (trx) =>
         trx
           .selectFrom(table as 'accounts')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unifiedModel } from '../../../schema/migrations/0001-unified-model.js';
+import { allMigrationTables } from '../../../schema/migrate.js';
 import { definition } from '../../../servers/data-dictionary/server.js';
 import { createTestDatabase, type TestDatabase, testEngines } from '../../support/engines.js';
 import { connectInMemory, type InMemoryConnection } from '../../support/mcp.js';
@@ -63,7 +63,7 @@ describe.each(testEngines())('describe_schema on %s', (engine) => {
     const r = await call({ limit: 100 });
     expect(r.isError).toBeFalsy();
     const s = r.structuredContent!;
-    expect(s.totalMatched).toBe(Object.keys(unifiedModel).length);
+    expect(s.totalMatched).toBe(Object.keys(allMigrationTables()).length);
     const accounts = s.tables.find((x) => x.name === 'accounts')!;
     expect(accounts).toMatchObject({ rowCount: 3, rowCountExact: true, tenantScoped: true });
     expect(s.tables.find((x) => x.name === 'transcript_segments')!.partitioned).toBe(true);
