@@ -4,6 +4,7 @@ import { countLanded, ingestDemoFiles } from '../../shared/ingest/demo/ingest.js
 import { DEFAULT_DEMO_CALLS, DEFAULT_DEMO_SEED, writeWorld } from '../../shared/ingest/demo/generate.js';
 import { formatSummary } from '../../shared/ingest/run.js';
 import { createLogger } from '../../shared/log/logger.js';
+import { formatStageOutcomes, runAfterIngest } from '../../shared/pipeline/after-ingest.js';
 import { cliConfig, withDatabase } from '../run.js';
 
 const EXAMPLE_QUESTIONS = [
@@ -69,6 +70,12 @@ export function registerDemoCommands(program: Command): void {
             out.push(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US')}`);
           const dead = counts.dead_letters ?? 0;
           if (dead > 0) out.push(`  (${dead} dead letters: see \`sophia ingest status\`)`);
+          const stages = await runAfterIngest(db, {
+            tenant: cfg.tenant,
+            logger: createLogger('demo'),
+            progress: true,
+          });
+          if (stages.length > 0) out.push('', formatStageOutcomes(stages).trimEnd());
         });
         out.push(
           '',

@@ -28,6 +28,9 @@ import {
 import { openSourceDatabase, redactUrl } from '../../shared/ingest/sql/source-db.js';
 import type { SourceName } from '../../shared/ingest/types.js';
 import { createLogger } from '../../shared/log/logger.js';
+import type { SophiaDatabase } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { formatStageOutcomes, runAfterIngest } from '../../shared/pipeline/after-ingest.js';
 import { withDatabase } from '../run.js';
 
 /**
@@ -41,7 +44,11 @@ import { withDatabase } from '../run.js';
 const AIRBYTE_SOURCES: SourceName[] = ['gong', 'salesforce', 'hubspot', 'slack'];
 
 /** Runs `read` into the run; on an error records the run as failed, prints the summary, and rethrows clearly. */
-async function drive(run: IngestRun, read: () => Promise<void>): Promise<void> {
+async function drive(
+  run: IngestRun,
+  read: () => Promise<void>,
+  after: { db: SophiaDatabase; tenant: string; logger: Logger; enabled: boolean },
+): Promise<void> {
   try {
     await read();
   } catch (err) {
@@ -52,6 +59,14 @@ async function drive(run: IngestRun, read: () => Promise<void>): Promise<void> {
     );
   }
   process.stdout.write(formatSummary(await run.finish()));
+  if (after.enabled) {
+    const outcomes = await runAfterIngest(after.db, {
+      tenant: after.tenant,
+      logger: after.logger,
+      progress: true,
+    });
+    process.stdout.write(formatStageOutcomes(outcomes));
+  }
 }
 
 function positive(name: string, max: number) {
@@ -82,54 +97,67 @@ export function registerIngestSourceCommands(ingest: Command): void {
     .option('--to <date>', 'end of the window (exclusive; default now, or the interrupted run’s end)')
     .option('--streams <list>', `streams to read (default all): ${GONG_STREAMS.join(', ')}`, list)
     .option('--no-identity', 'skip identity resolution at the end')
-    .action(async (opts: { from?: string; to?: string; streams?: string[]; identity: boolean }) => {
-      if (opts.from !== undefined) normaliseGongDate(opts.from, '--from');
-      if (opts.to !== undefined) normaliseGongDate(opts.to, '--to');
-      const streams = opts.streams ?? [...GONG_STREAMS];
-      for (const s of streams)
-        if (!(GONG_STREAMS as readonly string[]).includes(s))
-          throw new Error(`unknown Gong stream '${s}': use ${GONG_STREAMS.join(', ')}`);
-      await withDatabase(async (db, config) => {
-        const { gongAccessKey, gongAccessKeySecret, gongBaseUrl } = config.keys;
-        if (!gongAccessKey || !gongAccessKeySecret)
-          throw new Error('set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET to read the Gong API');
-        const logger = createLogger('ingest:gong');
-        for (const k of await syncDictionaryFiles(db, config.tenant))
-          process.stderr.write(`dictionary: kept edited row ${k}\n`);
-        const client = new GongClient({
-          baseUrl: gongBaseUrl,
-          accessKey: gongAccessKey,
-          accessKeySecret: gongAccessKeySecret,
-          logger,
-        });
-        const progress = createProgress({ label: 'ingest gong' });
-        const run = await startIngestRun(db, {
-          tenant: config.tenant,
-          connector: 'gong-api',
-          source: 'gong',
-          input: `${redactUrl(gongBaseUrl)} from ${opts.from ?? '(last window)'}${opts.to ? ` to ${opts.to}` : ''}`,
-          progress,
-          identity: opts.identity,
-          logger,
-        });
-        await drive(run, async () => {
-          const r = await ingestGong({
-            client,
-            sink: run,
-            from: opts.from,
-            to: opts.to,
-            streams: streams as GongStream[],
+    .option('--no-analyze', 'skip the stages that run after landing (analysis and the like)')
+    .action(
+      async (opts: {
+        from?: string;
+        to?: string;
+        streams?: string[];
+        identity: boolean;
+        analyze: boolean;
+      }) => {
+        if (opts.from !== undefined) normaliseGongDate(opts.from, '--from');
+        if (opts.to !== undefined) normaliseGongDate(opts.to, '--to');
+        const streams = opts.streams ?? [...GONG_STREAMS];
+        for (const s of streams)
+          if (!(GONG_STREAMS as readonly string[]).includes(s))
+            throw new Error(`unknown Gong stream '${s}': use ${GONG_STREAMS.join(', ')}`);
+        await withDatabase(async (db, config) => {
+          const { gongAccessKey, gongAccessKeySecret, gongBaseUrl } = config.keys;
+          if (!gongAccessKey || !gongAccessKeySecret)
+            throw new Error('set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET to read the Gong API');
+          const logger = createLogger('ingest:gong');
+          for (const k of await syncDictionaryFiles(db, config.tenant))
+            process.stderr.write(`dictionary: kept edited row ${k}\n`);
+          const client = new GongClient({
+            baseUrl: gongBaseUrl,
+            accessKey: gongAccessKey,
+            accessKeySecret: gongAccessKeySecret,
             logger,
-            onEstimate: (n) => progress.estimate(n),
           });
-          run.note(
-            `gong window ${r.window.from} .. ${r.window.to}: ${client.requests} API requests, ` +
-              `${(client.waitedMs / 1000).toFixed(1)} s waiting for rate limits` +
-              (r.resumed.calls ? '; resumed an interrupted run' : ''),
+          const progress = createProgress({ label: 'ingest gong' });
+          const run = await startIngestRun(db, {
+            tenant: config.tenant,
+            connector: 'gong-api',
+            source: 'gong',
+            input: `${redactUrl(gongBaseUrl)} from ${opts.from ?? '(last window)'}${opts.to ? ` to ${opts.to}` : ''}`,
+            progress,
+            identity: opts.identity,
+            logger,
+          });
+          await drive(
+            run,
+            async () => {
+              const r = await ingestGong({
+                client,
+                sink: run,
+                from: opts.from,
+                to: opts.to,
+                streams: streams as GongStream[],
+                logger,
+                onEstimate: (n) => progress.estimate(n),
+              });
+              run.note(
+                `gong window ${r.window.from} .. ${r.window.to}: ${client.requests} API requests, ` +
+                  `${(client.waitedMs / 1000).toFixed(1)} s waiting for rate limits` +
+                  (r.resumed.calls ? '; resumed an interrupted run' : ''),
+              );
+            },
+            { db, tenant: config.tenant, logger, enabled: opts.analyze },
           );
         });
-      });
-    });
+      },
+    );
 
   ingest
     .command('airbyte-postgres')
@@ -142,6 +170,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
     .option('--streams <list>', 'only these streams (comma-separated)', list)
     .option('--page-size <n>', 'rows per page (one transaction each)', positive('--page-size', 100_000), 1000)
     .option('--no-identity', 'skip identity resolution at the end')
+    .option('--no-analyze', 'skip the stages that run after landing (analysis and the like)')
     .action(
       async (opts: {
         url: string;
@@ -150,6 +179,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
         streams?: string[];
         pageSize: number;
         identity: boolean;
+        analyze: boolean;
       }) => {
         if (!(AIRBYTE_SOURCES as string[]).includes(opts.source))
           throw new Error(`unknown --source '${opts.source}': use ${AIRBYTE_SOURCES.join(', ')}`);
@@ -171,17 +201,21 @@ export function registerIngestSourceCommands(ingest: Command): void {
               identity: opts.identity,
               logger,
             });
-            await drive(run, async () => {
-              await ingestAirbytePostgres({
-                client: src.client,
-                sink: run,
-                schema: opts.schema,
-                source,
-                streams: opts.streams,
-                pageSize: opts.pageSize,
-                logger,
-              });
-            });
+            await drive(
+              run,
+              async () => {
+                await ingestAirbytePostgres({
+                  client: src.client,
+                  sink: run,
+                  schema: opts.schema,
+                  source,
+                  streams: opts.streams,
+                  pageSize: opts.pageSize,
+                  logger,
+                });
+              },
+              { db, tenant: config.tenant, logger, enabled: opts.analyze },
+            );
           } finally {
             await src.close();
           }
@@ -204,6 +238,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
     .option('--cursor <column>', 'cursor column: the query orders by it and keeps rows after $1')
     .option('--batch <n>', 'rows per batch (one transaction each)', positive('--batch', 100_000), 1000)
     .option('--no-identity', 'skip identity resolution at the end')
+    .option('--no-analyze', 'skip the stages that run after landing (analysis and the like)')
     .action(
       async (opts: {
         url: string;
@@ -213,6 +248,7 @@ export function registerIngestSourceCommands(ingest: Command): void {
         cursor?: string;
         batch: number;
         identity: boolean;
+        analyze: boolean;
       }) => {
         const entity = checkSqlEntity(opts.entity);
         for (const f of [opts.query, opts.mapping])
@@ -284,17 +320,21 @@ export function registerIngestSourceCommands(ingest: Command): void {
               identity: opts.identity,
               logger,
             });
-            await drive(run, async () => {
-              await ingestSql({
-                client: src.client,
-                sink: run,
-                query,
-                entity,
-                cursorColumn,
-                batchSize: opts.batch,
-                logger,
-              });
-            });
+            await drive(
+              run,
+              async () => {
+                await ingestSql({
+                  client: src.client,
+                  sink: run,
+                  query,
+                  entity,
+                  cursorColumn,
+                  batchSize: opts.batch,
+                  logger,
+                });
+              },
+              { db, tenant: config.tenant, logger, enabled: opts.analyze },
+            );
           } finally {
             await src.close();
           }

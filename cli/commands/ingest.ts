@@ -7,6 +7,7 @@ import { createProgress } from '../../shared/ingest/progress.js';
 import { formatSummary, startIngestRun } from '../../shared/ingest/run.js';
 import type { SourceName } from '../../shared/ingest/types.js';
 import { createLogger } from '../../shared/log/logger.js';
+import { formatStageOutcomes, runAfterIngest } from '../../shared/pipeline/after-ingest.js';
 import { withDatabase } from '../run.js';
 import { registerIngestSourceCommands } from './ingest-sources.js';
 
@@ -30,52 +31,59 @@ export function registerIngestCommands(program: Command): Command {
     .requiredOption('--source <name>', `source system: ${AIRBYTE_SOURCES.join(', ')}`)
     .option('--batch <n>', 'records per transaction when states are far apart', '2000')
     .option('--no-identity', 'skip identity resolution at the end')
+    .option('--no-analyze', 'skip the stages that run after landing (analysis and the like)')
     .argument('[file]', 'JSON lines file, or - for stdin', '-')
-    .action(async (file: string, opts: { source: string; batch: string; identity: boolean }) => {
-      if (!(AIRBYTE_SOURCES as string[]).includes(opts.source))
-        throw new Error(`unknown --source '${opts.source}': use ${AIRBYTE_SOURCES.join(', ')}`);
-      const batch = Number(opts.batch);
-      if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
-        throw new Error('--batch must be a whole number from 1 to 100000');
-      if (file !== '-') {
-        if (!existsSync(file)) throw new Error(`no such file: ${file}`);
-        if (!statSync(file).isFile()) throw new Error(`not a file: ${file}`);
-      }
-      const source = opts.source as SourceName;
-      const logger = createLogger(`ingest:${source}`);
-      await withDatabase(async (db, config) => {
-        for (const k of await syncDictionaryFiles(db, config.tenant))
-          process.stderr.write(`dictionary: kept edited row ${k}\n`);
-        const progress = createProgress({ label: `ingest ${source}` });
-        const run = await startIngestRun(db, {
-          tenant: config.tenant,
-          connector: 'airbyte',
-          source,
-          input: file === '-' ? 'stdin' : file,
-          progress,
-          identity: opts.identity,
-          logger,
-        });
-        try {
-          await readAirbyteFile(file, run, {
-            source,
-            maxBatchRecords: batch,
-            onBytes: (read, total) => progress.bytes(read, total),
-            onEstimate: (n) => progress.estimate(n),
-            onSourceError: (m) => run.sourceError(m),
-            log: (m) => logger.debug(m),
-          });
-        } catch (err) {
-          const summary = await run.fail(err);
-          process.stdout.write(formatSummary(summary));
-          throw new Error(
-            `ingest stopped: ${err instanceof Error ? err.message : String(err)} (what committed stays; rerun to resume)`,
-          );
+    .action(
+      async (file: string, opts: { source: string; batch: string; identity: boolean; analyze: boolean }) => {
+        if (!(AIRBYTE_SOURCES as string[]).includes(opts.source))
+          throw new Error(`unknown --source '${opts.source}': use ${AIRBYTE_SOURCES.join(', ')}`);
+        const batch = Number(opts.batch);
+        if (!Number.isInteger(batch) || batch < 1 || batch > 100_000)
+          throw new Error('--batch must be a whole number from 1 to 100000');
+        if (file !== '-') {
+          if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+          if (!statSync(file).isFile()) throw new Error(`not a file: ${file}`);
         }
-        const summary = await run.finish();
-        process.stdout.write(formatSummary(summary));
-      });
-    });
+        const source = opts.source as SourceName;
+        const logger = createLogger(`ingest:${source}`);
+        await withDatabase(async (db, config) => {
+          for (const k of await syncDictionaryFiles(db, config.tenant))
+            process.stderr.write(`dictionary: kept edited row ${k}\n`);
+          const progress = createProgress({ label: `ingest ${source}` });
+          const run = await startIngestRun(db, {
+            tenant: config.tenant,
+            connector: 'airbyte',
+            source,
+            input: file === '-' ? 'stdin' : file,
+            progress,
+            identity: opts.identity,
+            logger,
+          });
+          try {
+            await readAirbyteFile(file, run, {
+              source,
+              maxBatchRecords: batch,
+              onBytes: (read, total) => progress.bytes(read, total),
+              onEstimate: (n) => progress.estimate(n),
+              onSourceError: (m) => run.sourceError(m),
+              log: (m) => logger.debug(m),
+            });
+          } catch (err) {
+            const summary = await run.fail(err);
+            process.stdout.write(formatSummary(summary));
+            throw new Error(
+              `ingest stopped: ${err instanceof Error ? err.message : String(err)} (what committed stays; rerun to resume)`,
+            );
+          }
+          const summary = await run.finish();
+          process.stdout.write(formatSummary(summary));
+          if (opts.analyze) {
+            const outcomes = await runAfterIngest(db, { tenant: config.tenant, logger, progress: true });
+            process.stdout.write(formatStageOutcomes(outcomes));
+          }
+        });
+      },
+    );
 
   ingest
     .command('status')
