@@ -1,5 +1,6 @@
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import * as m0001 from './migrations/0001-unified-model.js';
+import * as m0005 from './migrations/0005-hardening.js';
 import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
 /**
@@ -16,6 +17,7 @@ export interface SophiaMigration extends Migration {
  */
 export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
+  '0005-hardening': m0005,
 };
 
 /** The tables every migration creates, by name. */
@@ -28,7 +30,13 @@ export class MigrationError extends Error {
 }
 
 function migrator(db: AnyDb): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations are numbered per area (0002 analysis ... 0005 hardening) and land in any order, so
+  // a database that already ran 0005 must still accept 0002 when it lands later.
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
 }
 
 function check(result: MigrationResultSet): string[] {

@@ -1,5 +1,6 @@
 import { Octokit } from 'octokit';
 import type { SophiaConfig } from '../../shared/config/config.js';
+import { assertGithubParams } from '../../shared/util/github-names.js';
 import { isSupported } from './extract.js';
 import type { GithubSource } from './sources.js';
 
@@ -26,6 +27,7 @@ export class GithubReader {
       throttle: { enabled: false },
       retry: { enabled: false },
     });
+    this.#octokit.hook.before('request', (options) => assertGithubParams(options as { owner?: unknown; repo?: unknown }));
   }
 
   async list(source: GithubSource): Promise<{ ref: string; files: GithubFile[] }> {

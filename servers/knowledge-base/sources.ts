@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SophiaConfig } from '../../shared/config/config.js';
+import { GITHUB_OWNER_RULE, GITHUB_REPO_RULE, isGithubOwner, isGithubRepo } from '../../shared/util/github-names.js';
 import { isSupported } from './extract.js';
 
 /**
@@ -62,6 +63,9 @@ export function parseGithubSpec(spec: string): GithubSource {
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:\/([^@]*))?(?:@(.+))?$/.exec(spec.trim());
   if (!m) throw new Error(`SOPHIA_KB_GITHUB: '${spec}' is not owner/repo[/path][@ref]`);
   const [, owner, repo, path = '', ref] = m;
+  if (!isGithubOwner(owner) || !isGithubRepo(repo)) {
+    throw new Error(`SOPHIA_KB_GITHUB: '${spec}': the owner must be ${GITHUB_OWNER_RULE}; the repo ${GITHUB_REPO_RULE}`);
+  }
   const clean = path.replace(/^\/+|\/+$/g, '');
   return {
     kind: 'github',

@@ -3,6 +3,7 @@ import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { SophiaConfig } from '../config/config.js';
+import { TENANT_ID_PATTERN } from './caller.js';
 
 /**
  * Bearer-token authentication for the HTTP transport (OAuth 2.1 resource-server style): a JWT verified with
@@ -42,6 +43,13 @@ export function createTokenVerifier(config: SophiaConfig): OAuthTokenVerifier | 
           ? rawRoles.split(/[ ,]+/).filter(Boolean)
           : [];
       const tenant = (payload as { tenant?: unknown }).tenant;
+      // A tenant claim is honoured exactly or the token is refused: never mapped to the default tenant.
+      // (Whether the tenant exists is checked per request, see known-tenants.ts.)
+      if (tenant !== undefined && (typeof tenant !== 'string' || !TENANT_ID_PATTERN.test(tenant))) {
+        throw new InvalidTokenError(
+          "The token's tenant claim is not a tenant id (lowercase letters, digits, _ and -, at most 63 characters)",
+        );
+      }
       return {
         token,
         clientId: String(payload.sub ?? (payload as { client_id?: unknown }).client_id ?? 'unknown'),

@@ -1,8 +1,11 @@
-import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  CompleteRequestSchema,
+  type CompleteResult,
+  ErrorCode,
+  McpError,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -13,9 +16,9 @@ import type { Logger } from '../log/logger.js';
 import type { AuditLog } from './audit.js';
 import { estimateTokens, HARD_CAP_TOKENS } from './budget.js';
 import { inputSchemaOf } from './contract.js';
-import type { ResourceContext } from './define-resource.js';
+import type { ResourceContext, TemplateResource } from './define-resource.js';
 import type { AnyTool, Caller, ToolContext } from './define-tool.js';
-import { formatZodIssues, toCallerMessage } from './errors.js';
+import { errorClassOf, formatZodIssues, toCallerMessage } from './errors.js';
 import type { ServerDefinition } from './server-definition.js';
 
 /**
@@ -108,12 +111,13 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
   const byName = new Map(tools.map((t) => [t.name, t]));
 
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    requireAuth(runtime, extra.authInfo, 'tools/call');
     const started = performance.now();
     const name = request.params.name;
     const args = request.params.arguments ?? {};
     const caller = runtime.callerFor(extra.authInfo, extra.sessionId);
     const tenant = runtime.tenantFor(caller, extra.authInfo);
-    const audit = (outcome: 'ok' | 'error' | 'denied', error?: string) =>
+    const audit = (outcome: 'ok' | 'error' | 'denied', errorClass?: string) =>
       runtime.audit.record({
         tenant,
         server: def.name,
@@ -123,11 +127,12 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         sessionId: caller.sessionId,
         args,
         outcome,
-        error,
+        errorClass,
         latencyMs: performance.now() - started,
       });
-    const fail = (outcome: 'error' | 'denied', message: string): CallToolResult => {
-      audit(outcome, message);
+    // The audit row gets the error's class, never the message (messages can echo arguments).
+    const fail = (outcome: 'error' | 'denied', errorClass: string, message: string): CallToolResult => {
+      audit(outcome, errorClass);
       return { isError: true, content: [{ type: 'text', text: message }] };
     };
 
@@ -137,6 +142,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       const hidden = def.tools.some((t) => t.name === name);
       return fail(
         'error',
+        hidden ? 'tool_switched_off' : 'unknown_tool',
         hidden
           ? `Tool ${name} is switched off on this server (read-only mode or toolset selection). Available tools: ${known}.`
           : `There is no tool named ${name}. Available tools: ${known}.`,
@@ -145,11 +151,12 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
     if (!mayUse(tool, caller)) {
       return fail(
         'denied',
+        'write_role_required',
         `Tool ${name} changes data and needs the 'write' role; your token's roles: ${caller.roles.join(', ') || 'none'}.`,
       );
     }
     const parsed = inputSchemaOf(tool.input).safeParse(args);
-    if (!parsed.success) return fail('error', formatZodIssues(name, parsed.error));
+    if (!parsed.success) return fail('error', 'invalid_arguments', formatZodIssues(name, parsed.error));
 
     const progressToken = extra._meta?.progressToken;
     const ctx: ToolContext = {
@@ -180,6 +187,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         });
         return fail(
           'error',
+          'output_schema_mismatch',
           `${name} produced an answer that does not match its declared schema. This is an error in Sophia; the server log has the details.`,
         );
       }
@@ -187,6 +195,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       if (tokens > HARD_CAP_TOKENS) {
         return fail(
           'error',
+          'token_cap_exceeded',
           `${name}'s answer would be about ${tokens} tokens, over the ${HARD_CAP_TOKENS}-token cap. Narrow the request (filters, a smaller limit, detail "summary") and call again.`,
         );
       }
@@ -200,7 +209,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
           error: err instanceof Error ? err.message : String(err),
         });
       }
-      return fail('error', message);
+      return fail('error', errorClassOf(err), message);
     }
   });
 
@@ -214,10 +223,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         };
       });
     } else {
-      const complete: Record<string, (value: string) => Promise<string[]>> = {};
-      for (const [variable, fn] of Object.entries(resource.complete ?? {})) {
-        complete[variable] = (value) => fn(value, resourceContext());
-      }
+      // Completions are answered by Sophia's own completion/complete handler (below), with the caller's auth.
       const template = new ResourceTemplate(resource.template, {
         list: resource.list
           ? async (extra) => ({
@@ -229,7 +235,6 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
               ),
             })
           : undefined,
-        complete,
       });
       server.registerResource(resource.name, template, meta, async (uri, variables, extra) => {
         const vars = Object.fromEntries(
@@ -266,17 +271,6 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
 
   for (const prompt of def.prompts ?? []) {
     const argsSchema: Record<string, z.ZodType<string | undefined>> = { ...prompt.args };
-    for (const [arg, fn] of Object.entries(prompt.complete ?? {})) {
-      const schema = argsSchema[arg];
-      if (schema && fn) {
-        argsSchema[arg] = completable(schema, (value) =>
-          (fn as (v: string, c: ResourceContext) => Promise<string[]>)(
-            String(value ?? ''),
-            resourceContext(),
-          ),
-        );
-      }
-    }
     server.registerPrompt(
       prompt.name,
       { title: prompt.title, description: prompt.description, argsSchema },
@@ -289,7 +283,58 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       },
     );
   }
+  if (hasCompletions) {
+    // completion/complete runs like a tool call: as the caller, for the caller's tenant (the SDK's own
+    // handler has no auth: completions used to run as the loopback admin on the default tenant).
+    server.server.setRequestHandler(
+      CompleteRequestSchema,
+      async (request, extra): Promise<CompleteResult> => {
+        requireAuth(runtime, extra.authInfo, 'completion/complete');
+        const { ref, argument } = request.params;
+        let fn: ((value: string, ctx: ResourceContext) => Promise<string[]>) | undefined;
+        if (ref.type === 'ref/resource') {
+          const resource = (def.resources ?? []).find(
+            (r): r is TemplateResource => r.template !== undefined && r.template === ref.uri,
+          );
+          if (!resource) {
+            if ((def.resources ?? []).some((r) => r.uri === ref.uri)) return { completion: { values: [] } };
+            throw new McpError(ErrorCode.InvalidParams, `Resource template ${ref.uri} not found`);
+          }
+          fn = resource.complete?.[argument.name];
+        } else if (ref.type === 'ref/prompt') {
+          const prompt = (def.prompts ?? []).find((p) => p.name === ref.name);
+          if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Prompt ${ref.name} not found`);
+          fn = (prompt.complete as Record<string, typeof fn> | undefined)?.[argument.name];
+        } else {
+          throw new McpError(ErrorCode.InvalidParams, 'Invalid completion reference');
+        }
+        if (!fn) return { completion: { values: [] } };
+        const values = await fn(
+          String(argument.value ?? ''),
+          resourceContext(extra.authInfo, extra.sessionId),
+        );
+        return {
+          completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 },
+        };
+      },
+    );
+  }
   return server;
+}
+
+/** Whether this runtime verifies bearer tokens (then every HTTP request must carry verified auth). */
+export function verifierConfigured(config: SophiaConfig): boolean {
+  return !config.auth.disabled && Boolean(config.auth.jwtSecret || config.auth.jwksUrl);
+}
+
+/**
+ * Refuses a request over HTTP without verified auth when a verifier is configured (the bearer middleware
+ * already does; this is the second line, so nothing ever runs as the loopback admin by omission).
+ */
+function requireAuth(runtime: RuntimeContext, authInfo: unknown, what: string): void {
+  if (runtime.transport === 'http' && !authInfo && verifierConfigured(runtime.config)) {
+    throw new McpError(ErrorCode.InvalidRequest, `${what} needs an authenticated caller (a bearer token)`);
+  }
 }
 
 const subscriptionsOf = new WeakMap<McpServer, Set<string>>();

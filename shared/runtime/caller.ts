@@ -26,9 +26,23 @@ export function callerFromAuth(
   };
 }
 
+/** What a tenant id looks like (the same rule as `withTenant`). */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export class TenantClaimError extends Error {
+  override name = 'TenantClaimError';
+}
+
+/**
+ * The tenant of a request: the token's `tenant` claim when there is one, else SOPHIA_TENANT. A claim that is
+ * not a tenant id is an error, never a fallback to the default tenant (the verifier already refuses such
+ * tokens; this is the second line).
+ */
 export function tenantFromAuth(config: SophiaConfig, authInfo?: { extra?: Record<string, unknown> }): string {
   const claimed = authInfo?.extra?.tenant;
-  return typeof claimed === 'string' && /^[a-z0-9][a-z0-9_-]{0,62}$/.test(claimed) ? claimed : config.tenant;
+  if (claimed === undefined) return config.tenant;
+  if (typeof claimed === 'string' && TENANT_ID_PATTERN.test(claimed)) return claimed;
+  throw new TenantClaimError("the token's tenant claim is not a tenant id");
 }
 
 function safeUser(): string {

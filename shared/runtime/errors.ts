@@ -56,3 +56,18 @@ export function toCallerMessage(toolName: string, err: unknown): CallerMessage {
     callerFault: false,
   };
 }
+
+/**
+ * The class of an error, for the audit log: names and codes only, never the message (which can echo the
+ * caller's arguments, e.g. a secret in a document path).
+ */
+export function errorClassOf(err: unknown): string {
+  if (err instanceof ToolInputError) return `input:${err.name}`;
+  if (err instanceof DatabaseUnavailableError || err instanceof EmbeddedStartError)
+    return 'database_unavailable';
+  if (isConnectionError(err)) return 'connection_lost';
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `sqlstate:${code}`;
+  const name = err instanceof Error ? err.name : typeof err;
+  return `internal:${/^[A-Za-z0-9_$]{1,60}$/.test(name) ? name : 'Error'}`;
+}

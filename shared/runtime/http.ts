@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as NodeHttpServer } from 'node:http';
+import { type Server as NodeHttpServer, STATUS_CODES } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
@@ -8,6 +8,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createTokenVerifier } from './auth.js';
 import { buildServer } from './build-server.js';
+import { KnownTenants } from './known-tenants.js';
 import type { ProcessRuntime } from './runtime-context.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -36,8 +37,46 @@ export class HttpStartError extends Error {
   override name = 'HttpStartError';
 }
 
-function jsonRpcError(res: Response, status: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** Any other path: a plain short status, not Express's HTML page. */
+export const notFoundHandler: RequestHandler = (_req: Request, res: Response) => {
+  res.status(404).type('text/plain').send('Not found: the MCP endpoint is /mcp, the health check /healthz\n');
+};
+
+/**
+ * The last error handler: every error Express or its body parser raises (malformed JSON, a body over the
+ * limit, an unsupported encoding, anything thrown in a handler) becomes a JSON-RPC error with a short
+ * message. Never Express's HTML page, which shows a stack trace with file paths before authentication.
+ */
+export function httpErrorHandler(logger: { warn(message: string, fields?: Record<string, unknown>): void }) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const e = (err ?? {}) as { status?: unknown; statusCode?: unknown; type?: unknown };
+    const raw =
+      typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+    const status = raw >= 400 && raw < 600 ? raw : 500;
+    if (status >= 500) {
+      logger.warn('HTTP request failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      return jsonRpcError(res, 400, 'Parse error: the request body is not valid JSON', -32700);
+    }
+    const message =
+      status === 413
+        ? 'Request body too large'
+        : status === 415
+          ? 'Unsupported content encoding or charset'
+          : status >= 500
+            ? 'Internal server error'
+            : (STATUS_CODES[status] ?? 'Bad request');
+    jsonRpcError(res, status, message, status >= 500 ? -32603 : -32600);
+  };
 }
 
 export async function startHttp(
@@ -159,7 +198,33 @@ export async function startHttp(
       if (!res.headersSent) jsonRpcError(res, 500, 'Internal server error');
     });
   };
-  app.all('/mcp', originCheck, auth, handler);
+  // A token's tenant claim must name a tenant this installation serves (never mapped to the default).
+  const knownTenants = new KnownTenants(rt.database);
+  const tenantCheck: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const claim = (req as Request & { auth?: { extra?: Record<string, unknown> } }).auth?.extra?.tenant;
+    if (claim === undefined) return next();
+    if (typeof claim !== 'string')
+      return jsonRpcError(res, 401, "The token's tenant claim is not a tenant id");
+    knownTenants.isKnown(claim).then(
+      (known) =>
+        known
+          ? next()
+          : jsonRpcError(
+              res,
+              403,
+              `Tenant '${claim}' is not served here: the token's tenant claim must name an existing tenant (claims are case-sensitive)`,
+            ),
+      (err: unknown) => {
+        logger.warn('could not check the tenant claim', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        jsonRpcError(res, 503, 'Could not check the tenant: the database is unavailable. Retry in a moment.');
+      },
+    );
+  };
+  app.all('/mcp', originCheck, auth, tenantCheck, handler);
+  app.use(notFoundHandler);
+  app.use(httpErrorHandler(logger));
 
   const idleMs = opts.sessionIdleMs ?? 30 * 60_000;
   const sweeper = setInterval(

@@ -2,6 +2,7 @@ import { Octokit, RequestError } from 'octokit';
 import type { SophiaConfig } from '../../../shared/config/config.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { ToolInputError } from '../../../shared/runtime/define-tool.js';
+import { assertGithubParams } from '../../../shared/util/github-names.js';
 
 /**
  * The GitHub REST/GraphQL client: Octokit (with its throttling and retry plugins) against api.github.com or a
@@ -80,6 +81,14 @@ export function createGitHubClient(
       },
     },
     retry: { retries: options.retries ?? 2, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+  });
+  // Every request's owner/repo path parameters are checked against GitHub's name rules before a URL is built.
+  octokit.hook.before('request', (options) => {
+    try {
+      assertGithubParams(options as { owner?: unknown; repo?: unknown });
+    } catch (err) {
+      throw new GitHubError((err as Error).message, 400);
+    }
   });
   return { octokit, apiUrl, authenticated: config.keys.github !== undefined };
 }

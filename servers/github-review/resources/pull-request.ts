@@ -1,6 +1,7 @@
 import { estimateTokens, truncateText } from '../../../shared/runtime/budget.js';
 import { defineResource, type ResourceContext } from '../../../shared/runtime/define-resource.js';
 import { ToolInputError } from '../../../shared/runtime/define-tool.js';
+import { isGithubOwner, isGithubRepo } from '../../../shared/util/github-names.js';
 import { budgetDiff, describeOmitted } from '../review/diff-budget.js';
 import {
   changeSetFromFiles,
@@ -20,12 +21,7 @@ function refOf(vars: Record<string, string>): PullRef {
   const owner = vars.owner ?? '';
   const repo = vars.repo ?? '';
   const number = Number(vars.number);
-  if (
-    !/^[A-Za-z0-9_.-]{1,100}$/.test(owner) ||
-    !/^[A-Za-z0-9_.-]{1,100}$/.test(repo) ||
-    !Number.isInteger(number) ||
-    number < 1
-  ) {
+  if (!isGithubOwner(owner) || !isGithubRepo(repo) || !Number.isInteger(number) || number < 1) {
     throw new ToolInputError(
       'Expected github://{owner}/{repo}/pull/{number}, e.g. github://acme/rentals/pull/42',
     );

@@ -21,16 +21,22 @@ import {
   ReviewConfigError,
   type ReviewConfig,
 } from '../review/review-config.js';
+import {
+  GITHUB_OWNER,
+  GITHUB_OWNER_RULE,
+  GITHUB_REPO,
+  GITHUB_REPO_RULE,
+} from '../../../shared/util/github-names.js';
 
 /** Inputs, outputs and helpers the github-review tools share. */
 export const pullInput = {
   owner: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'owner is a GitHub user or organisation, e.g. "acme"')
+    .regex(GITHUB_OWNER, `owner is ${GITHUB_OWNER_RULE}, e.g. "acme"`)
     .describe('Repository owner, e.g. "acme"'),
   repo: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'repo is a repository name, e.g. "rentals"')
+    .regex(GITHUB_REPO, `repo is ${GITHUB_REPO_RULE}, e.g. "rentals"`)
     .describe('Repository name, e.g. "rentals"'),
   number: z.number().int().positive().describe('Pull request number'),
 };
