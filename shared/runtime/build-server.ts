@@ -15,6 +15,7 @@ import { estimateTokens, HARD_CAP_TOKENS } from './budget.js';
 import { inputSchemaOf } from './contract.js';
 import type { ResourceContext } from './define-resource.js';
 import type { AnyTool, Caller, ToolContext } from './define-tool.js';
+import { DatabaseUnavailableError, isConnectionError } from '../db/resilient-pool.js';
 import { formatZodIssues, toCallerMessage } from './errors.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -74,6 +75,31 @@ export function enabledTools(
 export function mayUse(tool: AnyTool, caller: Caller): boolean {
   if (tool.annotations.readOnlyHint) return true;
   return caller.roles.includes('write') || caller.roles.includes('admin');
+}
+
+/**
+ * A read-only tool whose database connection died under it is run once more (the pool has a fresh
+ * connection by then); a tool that changes data is not (its change may have committed), nor is a call the
+ * database was unreachable for (the pool already waited), nor a cancelled one.
+ */
+export async function runWithReadOnlyRetry<T>(
+  tool: Pick<AnyTool, 'name' | 'annotations'>,
+  run: () => Promise<T>,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const retry =
+      tool.annotations.readOnlyHint &&
+      isConnectionError(err) &&
+      !(err instanceof DatabaseUnavailableError) &&
+      !signal.aborted;
+    if (!retry) throw err;
+    logger.info('retrying a read-only call once after its database connection was lost', { tool: tool.name });
+    return run();
+  }
 }
 
 export function buildServer(def: ServerDefinition, runtime: RuntimeContext): McpServer {
@@ -190,7 +216,12 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       },
     };
     try {
-      const result = await tool.handler(parsed.data, ctx);
+      const result = await runWithReadOnlyRetry(
+        tool,
+        () => tool.handler(parsed.data, ctx),
+        extra.signal,
+        runtime.logger,
+      );
       const checked = z.object(tool.output).safeParse(result.structured);
       if (!checked.success) {
         runtime.logger.error('tool answer does not match its output schema', {
