@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as NodeHttpServer } from 'node:http';
+import { createServer, type Server as NodeHttpServer } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
@@ -34,6 +34,22 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export class HttpStartError extends Error {
   override name = 'HttpStartError';
+}
+
+/** A listen failure as a start-up error that names the address and says what to do. */
+export function listenError(err: unknown, host: string, port: number): HttpStartError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new HttpStartError(
+      `port ${port} on ${host} is already in use (another server, or another copy of this one); choose another with --port`,
+    );
+  if (code === 'EACCES')
+    return new HttpStartError(`not allowed to listen on port ${port} on ${host}; use a port above 1023`);
+  if (code === 'EADDRNOTAVAIL')
+    return new HttpStartError(`${host} is not an address of this machine; choose another with --host`);
+  return new HttpStartError(
+    `cannot listen on ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 function jsonRpcError(res: Response, status: number, message: string): void {
@@ -176,10 +192,21 @@ export async function startHttp(
   );
   sweeper.unref();
 
-  const httpServer: NodeHttpServer = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port, opts.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  // Not app.listen: Express 5 passes a listen error to its callback, which looked like success (a port in use
+  // logged `ready` and the process exited 0).
+  const httpServer: NodeHttpServer = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(opts.port, opts.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(sweeper);
+    throw listenError(err, opts.host, opts.port);
+  }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
