@@ -28,7 +28,9 @@ export function tenantNoticeText(
     local && others.length > 0
       ? ` Tenants with data: ${others
           .slice(0, 5)
-          .map((r) => `'${r.tenant}' (${r.records.toLocaleString('en-US')} record${r.records === 1 ? '' : 's'})`)
+          .map(
+            (r) => `'${r.tenant}' (${r.records.toLocaleString('en-US')} record${r.records === 1 ? '' : 's'})`,
+          )
           .join(', ')}; set SOPHIA_TENANT to one of them in the server's configuration, or`
       : '';
   return `Note: tenant '${tenant}' has no data in this database yet, so answers will be empty.${where} load data for '${tenant}' with \`sophia demo\` (it loads SOPHIA_TENANT) or \`sophia ingest ...\`.`;
