@@ -1,5 +1,6 @@
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import * as m0001 from './migrations/0001-unified-model.js';
+import * as m0002 from './migrations/0002-analysis.js';
 import * as m0003 from './migrations/0003-identity.js';
 import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
@@ -17,6 +18,7 @@ export interface SophiaMigration extends Migration {
  */
 export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
+  '0002-analysis': m0002,
   '0003-identity': m0003,
 };
 

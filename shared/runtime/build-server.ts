@@ -15,6 +15,7 @@ import { estimateTokens, HARD_CAP_TOKENS } from './budget.js';
 import { inputSchemaOf } from './contract.js';
 import type { ResourceContext } from './define-resource.js';
 import type { AnyTool, Caller, ToolContext } from './define-tool.js';
+import { DatabaseUnavailableError, isConnectionError } from '../db/resilient-pool.js';
 import { formatZodIssues, toCallerMessage } from './errors.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -39,6 +40,25 @@ export interface RuntimeContext {
   tenantFor(caller: Caller, authInfo?: { extra?: Record<string, unknown> }): string;
 }
 
+/** The toolsets a server defines (what --toolsets and SOPHIA_TOOLSETS may name), sorted. */
+export function toolsetsOf(def: ServerDefinition): string[] {
+  return [...new Set(def.tools.map((t) => t.toolset))].sort();
+}
+
+/**
+ * Checks an operator's toolset selection against the server's toolsets: a name the server does not define
+ * would otherwise start a server with fewer (or no) tools and exit 0. Returns the error message, or undefined.
+ */
+export function unknownToolsetsMessage(
+  def: ServerDefinition,
+  selected: readonly string[],
+): string | undefined {
+  const valid = toolsetsOf(def);
+  const unknown = selected.filter((s) => !valid.includes(s));
+  if (unknown.length === 0) return undefined;
+  return `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} for ${def.name}; valid toolsets: ${valid.join(', ')} (set with --toolsets a,b or SOPHIA_TOOLSETS)`;
+}
+
 /** Tools left after read-only mode and the operator's toolset selection. */
 export function enabledTools(
   def: ServerDefinition,
@@ -55,6 +75,31 @@ export function enabledTools(
 export function mayUse(tool: AnyTool, caller: Caller): boolean {
   if (tool.annotations.readOnlyHint) return true;
   return caller.roles.includes('write') || caller.roles.includes('admin');
+}
+
+/**
+ * A read-only tool whose database connection died under it is run once more (the pool has a fresh
+ * connection by then); a tool that changes data is not (its change may have committed), nor is a call the
+ * database was unreachable for (the pool already waited), nor a cancelled one.
+ */
+export async function runWithReadOnlyRetry<T>(
+  tool: Pick<AnyTool, 'name' | 'annotations'>,
+  run: () => Promise<T>,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const retry =
+      tool.annotations.readOnlyHint &&
+      isConnectionError(err) &&
+      !(err instanceof DatabaseUnavailableError) &&
+      !signal.aborted;
+    if (!retry) throw err;
+    logger.info('retrying a read-only call once after its database connection was lost', { tool: tool.name });
+    return run();
+  }
 }
 
 export function buildServer(def: ServerDefinition, runtime: RuntimeContext): McpServer {
@@ -171,7 +216,12 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       },
     };
     try {
-      const result = await tool.handler(parsed.data, ctx);
+      const result = await runWithReadOnlyRetry(
+        tool,
+        () => tool.handler(parsed.data, ctx),
+        extra.signal,
+        runtime.logger,
+      );
       const checked = z.object(tool.output).safeParse(result.structured);
       if (!checked.success) {
         runtime.logger.error('tool answer does not match its output schema', {
