@@ -11,8 +11,8 @@ import { connectInMemory, type InMemoryConnection } from '../support/mcp.js';
  * encodes `null`, and arguments that are not an object each get a clear isError naming the argument, never
  * a JSON-RPC internal error (-32603) or a raw validation dump.
  */
-function textOf(result: { content?: unknown }): string {
-  return (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
+function textOf(result: unknown): string {
+  return (result as { content: Array<{ text?: string }> }).content.map((c) => c.text ?? '').join('\n');
 }
 
 describe.each(testEngines())('bad input on %s', (engine) => {
