@@ -137,7 +137,7 @@ describe.each(testEngines())('knowledge-base server tools on %s', (engine) => {
     expect(escape.isError).toBe(true);
     expect(escape.content[0]!.text).toMatch(/path must be relative/);
     const binary = await call('save_document', { path: 'bin.md', content: 'a\u0000b' });
-    expect(binary.content[0]!.text).toMatch(/NUL characters/);
+    expect(binary.content[0]!.text).toMatch(/NUL character/);
   });
 
   it('answers bad search input with a clear message', async () => {
