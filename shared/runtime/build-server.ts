@@ -1,4 +1,5 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { createTenantNotice } from './tenant-notice.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
@@ -192,6 +193,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
     );
   }
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const tenantNotice = createTenantNotice(runtime.database, runtime.logger);
 
   setCallToolHandler(server, async (request, extra): Promise<CallToolResult> => {
     const started = performance.now();
@@ -292,7 +294,16 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         );
       }
       audit('ok');
-      return { content: [{ type: 'text', text: result.text }], structuredContent: checked.data };
+      const notice = def.readsTenantData
+        ? await tenantNotice(tenant, caller.transport !== 'http')
+        : undefined;
+      return {
+        content: [
+          { type: 'text', text: result.text },
+          ...(notice ? [{ type: 'text' as const, text: notice }] : []),
+        ],
+        structuredContent: checked.data,
+      };
     } catch (err) {
       const { message, callerFault } = toCallerMessage(name, err);
       if (!callerFault) {
