@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type { CustomerTables } from './tables/customer.js';
 
 /**
  * The unified model: the typed Kysely `Database` interface. The tables of migration 0001 are
@@ -513,7 +514,7 @@ export interface UnifiedModelTables {
 
 /** Every table of the unified model: 0001's, plus the interfaces of later migrations (one line each). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- later migrations extend it
-export interface Database extends UnifiedModelTables {}
+export interface Database extends UnifiedModelTables, CustomerTables {}
 
 export type TableName = keyof Database;
 export type Row<T extends TableName> = Selectable<Database[T]>;

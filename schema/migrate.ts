@@ -1,5 +1,6 @@
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import * as m0001 from './migrations/0001-unified-model.js';
+import * as m0004 from './migrations/0004-customer.js';
 import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
 /**
@@ -16,6 +17,7 @@ export interface SophiaMigration extends Migration {
  */
 export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
+  '0004-customer': m0004,
 };
 
 /** The tables every migration creates, by name. */
