@@ -513,7 +513,6 @@ export interface UnifiedModelTables {
 }
 
 /** Every table of the unified model: 0001's, plus the interfaces of later migrations (one line each). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- later migrations extend it
 export interface Database extends UnifiedModelTables, CustomerTables {}
 
 export type TableName = keyof Database;
