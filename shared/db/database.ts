@@ -85,6 +85,8 @@ export async function openDatabase(options: OpenOptions): Promise<SophiaDatabase
     types,
     max: options.maxConnections ?? 5,
     logger,
+    // Starting a new embedded owner (PGlite, WAL recovery) takes seconds on a busy machine: wait for it.
+    reconnectForMs: engine === 'embedded' ? 15_000 : 5_000,
     describe: describeUrl,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -45,8 +45,10 @@ const THREATS: ThreatPattern[] = [
 function fileText(
   file: DiffFile,
   kinds: Array<'add' | 'del' | 'context'>,
-): Array<{ line: number; side: 'LEFT' | 'RIGHT'; text: string }> {
-  const out: Array<{ line: number; side: 'LEFT' | 'RIGHT'; text: string }> = [];
+): Array<{ line: number; side: 'LEFT' | 'RIGHT'; text: string; raw: string }> {
+  // `text` is what the patterns read (markup and template variables removed); `raw` is the line as written,
+  // which is what a finding quotes ("your balance of {{amount}} is", not "your balance of is")
+  const out: Array<{ line: number; side: 'LEFT' | 'RIGHT'; text: string; raw: string }> = [];
   for (const h of file.hunks)
     for (const l of h.lines) {
       if (!kinds.includes(l.kind)) continue;
@@ -54,11 +56,16 @@ function fileText(
       if (!text.trim()) continue;
       out.push(
         l.kind === 'del'
-          ? { line: l.oldLine!, side: 'LEFT', text }
-          : { line: l.newLine!, side: 'RIGHT', text },
+          ? { line: l.oldLine!, side: 'LEFT', text, raw: l.text }
+          : { line: l.newLine!, side: 'RIGHT', text, raw: l.text },
       );
     }
   return out;
+}
+
+/** The first sentence of a rule's text, ending in exactly one period. */
+export function firstSentence(text: string): string {
+  return `${text.split('. ')[0]!.trim().replace(/\.+$/, '')}.`;
 }
 
 function isCollectionText(lines: Array<{ text: string }>): boolean {
@@ -106,8 +113,8 @@ export const fdcpaThreatRule = defineRule({
             path: file.path,
             line: l.line,
             side: 'RIGHT',
-            message: `This collection message ${t.what}. FDCPA rule '${rule.id}': ${rule.rule.split('. ')[0]}.`,
-            evidence: excerpt(l.text),
+            message: `This collection message ${t.what}. FDCPA rule '${rule.id}': ${firstSentence(rule.rule)}`,
+            evidence: excerpt(l.raw),
             cite: rule.cite,
           });
         }
@@ -142,8 +149,8 @@ export const fdcpaDisclosureRule = defineRule({
           path: file.path,
           line: removedDisclosure.line,
           side: 'LEFT',
-          message: `The change removes the debt-collector disclosure from this message. ${miranda.rule.split('. ')[0]}.`,
-          evidence: excerpt(removedDisclosure.text),
+          message: `The change removes the debt-collector disclosure from this message. ${firstSentence(miranda.rule)}`,
+          evidence: excerpt(removedDisclosure.raw),
           cite: miranda.cite,
         });
         continue;
@@ -159,7 +166,7 @@ export const fdcpaDisclosureRule = defineRule({
           side: 'RIGHT',
           message:
             'A new collection message asks for payment without saying it is from a debt collector / an attempt to collect a debt (required when the sender is a debt collector under the FDCPA).',
-          evidence: excerpt(first.text),
+          evidence: excerpt(first.raw),
           cite: miranda.cite,
         });
       }
@@ -175,7 +182,7 @@ export const fdcpaDisclosureRule = defineRule({
           side: 'RIGHT',
           message:
             'A new collection email or text message without a way to opt out (e.g. "Reply STOP to opt out").',
-          evidence: excerpt(first.text),
+          evidence: excerpt(first.raw),
           cite: optOut.cite,
         });
       }

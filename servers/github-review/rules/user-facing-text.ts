@@ -33,14 +33,7 @@ export function readableText(line: string, path: string): string {
 }
 
 /** Lower-case, straight quotes, single spaces. */
-export function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2010-\u2014]/g, '-')
-    .replace(/\s+/g, ' ');
-}
+export { normaliseText as normalise } from '../../../shared/compliance/fair-housing.js';
 
 /** Splits text into sentences (the window the compliance rules look in). */
 export function sentences(text: string): string[] {

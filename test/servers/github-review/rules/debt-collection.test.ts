@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   fdcpaDisclosureRule,
   fdcpaThreatRule,
+  firstSentence,
   threatsIn,
 } from '../../../../servers/github-review/rules/debt-collection.js';
 import { changedFile, input, newFile } from '../support/diffs.js';
@@ -45,6 +46,31 @@ describe('compliance/fdcpa-threat', () => {
       'Repeated noise complaints may lead us to call the police.',
     ]);
     expect(fdcpaThreatRule.check(input(noise), undefined)).toEqual([]);
+  });
+});
+
+describe('compliance/fdcpa finding text', () => {
+  it('quotes the line as written (template variables kept) and ends its sentences with one period', () => {
+    const file = newFile('templates/email/past-due.hbs', [
+      '<p>Your balance of {{amount}} is 30 days past due.</p>',
+      '<p>Pay today or we will garnish your wages.</p>',
+    ]);
+    const all = [
+      ...fdcpaThreatRule.check(input(file), undefined),
+      ...fdcpaDisclosureRule.check(input(file), undefined),
+    ];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const f of all) {
+      expect(f.message).not.toMatch(/\.\./);
+      expect(f.evidence).not.toMatch(/balance of is/);
+    }
+    expect(all.map((f) => f.evidence).join('\n')).toMatch(/\{\{amount\}\}|garnish your wages/);
+  });
+
+  it('firstSentence ends with exactly one period', () => {
+    expect(firstSentence('Do not threaten arrest.')).toBe('Do not threaten arrest.');
+    expect(firstSentence('No threats. Never.')).toBe('No threats.');
+    expect(firstSentence('No threats')).toBe('No threats.');
   });
 });
 

@@ -1,14 +1,62 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fairHousingTerms } from '../../../../shared/compliance/fair-housing-terms.js';
-import { fairHousingHits, fairHousingRule } from '../../../../servers/github-review/rules/fair-housing.js';
+import { fairHousingHits } from '../../../../shared/compliance/fair-housing.js';
+import { fairHousingRule } from '../../../../servers/github-review/rules/fair-housing.js';
 import { input, newFile } from '../support/diffs.js';
 
 const terms = fairHousingTerms();
 const hitTerms = (text: string) => fairHousingHits(text).map((h) => h.term.term);
 
+/** The quoted phrases of the shipped guide's "Risky:" and "Safer:" / "Fine:" bullets (a bullet may wrap). */
+function guidePhrases(kind: RegExp): string[] {
+  const guide = readFileSync(
+    new URL('../../../../knowledge-base/compliance/fair-housing.md', import.meta.url),
+    'utf8',
+  );
+  const out: string[] = [];
+  for (const bullet of guide.split(/\n(?=- |\n|#)/)) {
+    if (!kind.test(bullet)) continue;
+    for (const m of bullet.matchAll(/"([^"]+)"/g)) out.push(m[1]!);
+  }
+  return out;
+}
+
+describe('compliance/fair-housing: the shipped guide is the test set', () => {
+  const risky = guidePhrases(/^- Risky:/);
+  const safer = guidePhrases(/^- (Safer|Fine):/);
+
+  it('reads the guide', () => {
+    expect(risky.length).toBeGreaterThanOrEqual(15);
+    expect(safer.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(risky)('flags the risky phrase "%s" from the guide', (phrase) => {
+    expect(hitTerms(phrase).length).toBeGreaterThan(0);
+  });
+
+  it.each(safer)('does not flag the safer phrase "%s" from the guide', (phrase) => {
+    expect(hitTerms(phrase)).toEqual([]);
+  });
+
+  it('flags the familial-status phrasings a user reported, and not their neutral neighbours', () => {
+    for (const phrase of [
+      'Great for young professionals',
+      'Quiet building, not for families',
+      'No kids allowed',
+      'Perfect for empty nesters',
+    ]) {
+      expect(hitTerms(phrase).length, phrase).toBeGreaterThan(0);
+    }
+    expect(hitTerms('We manage 40 communities and serve families across Texas.')).toEqual([]);
+    expect(hitTerms('The family room has new carpet.')).toEqual([]);
+    expect(hitTerms('Our kids club runs on Saturdays for all residents.')).toEqual([]);
+  });
+});
+
 describe('compliance/fair-housing terms', () => {
-  it('loads all 81 rows of the HUD csv', () => {
-    expect(terms).toHaveLength(81);
+  it('loads all 87 rows of the HUD csv', () => {
+    expect(terms).toHaveLength(87);
     expect(terms.filter((t) => t.verdict === 'ok')).toHaveLength(17);
   });
 

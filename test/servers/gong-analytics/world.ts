@@ -1,0 +1,299 @@
+import type { SophiaDatabase } from '../../../shared/db/database.js';
+
+/**
+ * A small, hand-made Gong world inserted straight into the tables (so the server's tests do not depend on
+ * ingestion or the analysis stage): two reps (Kevin Kane, with a Gong and a Salesforce user row in one
+ * identity cluster, and Maria Lopez), two accounts, deals won and lost, four calls with timed transcripts.
+ */
+export const KEVIN = 'Kevin Kane';
+export const MARIA = 'Maria Lopez';
+
+export interface WorldCall {
+  callId: string;
+  id: string;
+  startedAt: Date;
+}
+
+export interface World {
+  calls: Record<'c1' | 'c2' | 'c3' | 'c4', WorldCall>;
+  kevinIds: string[];
+  mariaIds: string[];
+  accountIds: { harbor: string; summit: string };
+}
+
+interface Line {
+  who: 'rep' | 'customer';
+  ms: number;
+  text: string;
+}
+
+const SCRIPTS: Record<'c1' | 'c2' | 'c3' | 'c4', Line[]> = {
+  c1: [
+    { who: 'rep', ms: 0, text: 'Thanks for joining, how is the Yardi rollout going?' },
+    { who: 'customer', ms: 6000, text: 'Honestly the price is too high for our portfolio right now.' },
+    { who: 'rep', ms: 14000, text: 'I hear you. Let me show the cost of the manual work it replaces.' },
+    { who: 'customer', ms: 25000, text: 'EliseAI offered us something cheaper last month.' },
+    { who: 'rep', ms: 33000, text: "I'll send the ROI model before Friday." },
+  ],
+  c2: [
+    { who: 'rep', ms: 0, text: 'Welcome back. Any questions about the RealPage integration?' },
+    { who: 'customer', ms: 5000, text: 'We worry the integration with RealPage will break our ledger sync.' },
+    { who: 'rep', ms: 16000, text: 'We sync every fifteen minutes and reconcile nightly.' },
+  ],
+  c3: [
+    { who: 'rep', ms: 0, text: 'Let us review the contract terms today.' },
+    { who: 'customer', ms: 7000, text: 'The pricing sheet is clear, it fits our plan.' },
+    { who: 'rep', ms: 15000, text: 'Great, I will send the order form.' },
+  ],
+  c4: [
+    { who: 'rep', ms: 0, text: 'Quick check-in on collections.' },
+    { who: 'customer', ms: 4000, text: 'The budget is tight this quarter and the price worries our CFO.' },
+    { who: 'rep', ms: 12000, text: 'We can phase the rollout to spread the cost.' },
+  ],
+};
+
+export async function insertWorld(db: SophiaDatabase, tenant: string, suffix = ''): Promise<World> {
+  return db.withTenant(tenant, async (trx) => {
+    const users = await trx
+      .insertInto('users')
+      .values([
+        {
+          tenant_id: tenant,
+          source: 'gong',
+          source_id: `u-kevin${suffix}`,
+          full_name: KEVIN,
+          email: `kevin${suffix}@payready.com`,
+        },
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `005kevin${suffix}`,
+          full_name: KEVIN,
+          email: `kevin${suffix}@payready.com`,
+          team: 'Sales',
+        },
+        {
+          tenant_id: tenant,
+          source: 'gong',
+          source_id: `u-maria${suffix}`,
+          full_name: MARIA,
+          email: `maria${suffix}@payready.com`,
+          team: 'Sales',
+        },
+      ])
+      .returning(['id', 'source_id'])
+      .execute();
+    const kevinGong = users[0]!.id;
+    await trx
+      .updateTable('users')
+      .set({ canonical_id: kevinGong })
+      .where('id', 'in', [users[0]!.id, users[1]!.id])
+      .execute();
+    const maria = users[2]!.id;
+    const accounts = await trx
+      .insertInto('accounts')
+      .values([
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `001harbor${suffix}`,
+          name: 'Harbor Point Living',
+          pms_platform: 'Yardi',
+          portfolio_units: 12000,
+          region: 'West',
+        },
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `001summit${suffix}`,
+          name: 'Summit Residential',
+          pms_platform: 'RealPage',
+          portfolio_units: 800,
+          region: 'South',
+        },
+      ])
+      .returning('id')
+      .execute();
+    const [harbor, summit] = [accounts[0]!.id, accounts[1]!.id];
+    const contacts = await trx
+      .insertInto('contacts')
+      .values([
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `003dana${suffix}`,
+          full_name: 'Dana Fox',
+          email: 'dana@harborpoint.com',
+          account_id: harbor,
+          title: 'VP Operations',
+        },
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `003lee${suffix}`,
+          full_name: 'Lee Park',
+          email: 'lee@summitres.com',
+          account_id: summit,
+          title: 'CFO',
+        },
+      ])
+      .returning('id')
+      .execute();
+    const opps = await trx
+      .insertInto('opportunities')
+      .values([
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `006harbor${suffix}`,
+          name: 'Harbor Point - New Business',
+          account_id: harbor,
+          stage: 'Closed Won',
+          is_closed: true,
+          is_won: true,
+          amount: 60000,
+        },
+        {
+          tenant_id: tenant,
+          source: 'salesforce',
+          source_id: `006summit${suffix}`,
+          name: 'Summit - New Business',
+          account_id: summit,
+          stage: 'closedlost',
+          is_closed: true,
+          is_won: false,
+          amount: 20000,
+        },
+      ])
+      .returning('id')
+      .execute();
+    const specs = [
+      {
+        key: 'c1',
+        gong: `11110000000000000001${suffix}`,
+        at: '2025-02-03T15:00:00Z',
+        rep: kevinGong,
+        acct: harbor,
+        opp: opps[0]!.id,
+        contact: 0,
+        title: 'Harbor Point pricing review',
+      },
+      {
+        key: 'c2',
+        gong: `11110000000000000002${suffix}`,
+        at: '2025-02-20T16:00:00Z',
+        rep: maria,
+        acct: summit,
+        opp: opps[1]!.id,
+        contact: 1,
+        title: 'Summit integration deep dive',
+      },
+      {
+        key: 'c3',
+        gong: `11110000000000000003${suffix}`,
+        at: '2025-05-12T14:00:00Z',
+        rep: kevinGong,
+        acct: harbor,
+        opp: opps[0]!.id,
+        contact: 0,
+        title: 'Harbor Point contract',
+      },
+      {
+        key: 'c4',
+        gong: `11110000000000000004${suffix}`,
+        at: '2025-05-20T18:00:00Z',
+        rep: maria,
+        acct: summit,
+        opp: null,
+        contact: 1,
+        title: 'Summit check-in',
+      },
+    ] as const;
+    const calls = {} as World['calls'];
+    for (const s of specs) {
+      const call = await trx
+        .insertInto('calls')
+        .values({
+          tenant_id: tenant,
+          source: 'gong',
+          source_id: s.gong,
+          title: s.title,
+          started_at: s.at,
+          duration_seconds: 40,
+          scope: 'External',
+          system: 'Zoom',
+          account_id: s.acct,
+          opportunity_id: s.opp,
+          primary_user_id: s.rep,
+          url: `https://app.gong.io/call?id=${s.gong}`,
+          interaction_stats: JSON.stringify({ Interactivity: 5.5, Patience: 1.2, 'Longest Monologue': 11 }),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const script = SCRIPTS[s.key];
+      const repTalk = script.filter((l) => l.who === 'rep').length * 8000;
+      const custTalk = script.filter((l) => l.who === 'customer').length * 8000;
+      const parts = await trx
+        .insertInto('call_participants')
+        .values([
+          {
+            tenant_id: tenant,
+            call_id: call.id,
+            source_participant_id: `p-rep-${s.key}`,
+            speaker_id: `sp-rep-${s.key}`,
+            user_id: s.rep,
+            name: s.rep === maria ? MARIA : KEVIN,
+            affiliation: 'Internal',
+            talk_time_ms: repTalk,
+          },
+          {
+            tenant_id: tenant,
+            call_id: call.id,
+            source_participant_id: `p-cust-${s.key}`,
+            speaker_id: `sp-cust-${s.key}`,
+            contact_id: contacts[s.contact]!.id,
+            name: s.contact === 0 ? 'Dana Fox' : 'Lee Park',
+            affiliation: 'External',
+            talk_time_ms: custTalk,
+          },
+        ])
+        .returning('id')
+        .execute();
+      await trx
+        .insertInto('transcript_segments')
+        .values(
+          script.map((l, i) => ({
+            tenant_id: tenant,
+            call_id: call.id,
+            call_started_at: s.at,
+            segment_index: i,
+            speaker_id: l.who === 'rep' ? `sp-rep-${s.key}` : `sp-cust-${s.key}`,
+            participant_id: l.who === 'rep' ? parts[0]!.id : parts[1]!.id,
+            start_ms: l.ms,
+            end_ms: l.ms + 7000,
+            text: l.text,
+          })),
+        )
+        .execute();
+      calls[s.key] = { callId: s.gong, id: call.id, startedAt: new Date(s.at) };
+    }
+    await trx
+      .insertInto('tracker_hits')
+      .values({
+        tenant_id: tenant,
+        call_id: calls.c1.id,
+        tracker: 'Pricing',
+        category: 'objection',
+        phrase: 'price is too high',
+        start_ms: 6000,
+        detector: 'keyword',
+      })
+      .execute();
+    return {
+      calls,
+      kevinIds: [users[0]!.id, users[1]!.id],
+      mariaIds: [maria],
+      accountIds: { harbor, summit },
+    };
+  });
+}
