@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerIngestCommands } from './commands/ingest.js';
@@ -23,5 +24,6 @@ registerServeCommands(program);
 registerReviewCommands(program);
 registerIngestCommands(program);
 registerDemoCommands(program);
+registerAnalyzeCommands(program);
 
 await runCli(program, process.argv);
