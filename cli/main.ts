@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerIdentityCommands } from './commands/identity.js';
 import { registerIngestCommands } from './commands/ingest.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerReviewCommands } from './commands/review.js';
@@ -25,5 +26,6 @@ registerReviewCommands(program);
 registerIngestCommands(program);
 registerDemoCommands(program);
 registerAnalyzeCommands(program);
+registerIdentityCommands(program);
 
 await runCli(program, process.argv);
