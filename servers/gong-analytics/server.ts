@@ -1,6 +1,9 @@
 import { defineServer } from '../../shared/runtime/server-definition.js';
 import { callResource, transcriptResource } from './resources/calls.js';
+import { callStats } from './tools/call-stats.js';
+import { compareReps } from './tools/compare-reps.js';
 import { getCall } from './tools/get-call.js';
+import { objections } from './tools/objections.js';
 import { searchCalls } from './tools/search-calls.js';
 
 export const definition = defineServer({
@@ -8,8 +11,9 @@ export const definition = defineServer({
   title: 'Sophia Gong analytics',
   version: '0.1.0',
   instructions:
-    'Conversation intelligence over every Gong call: find calls (search_calls), read one (get_call). ' +
+    'Conversation intelligence over every Gong call: find calls (search_calls), read one (get_call), interaction stats ' +
+    '(call_stats), objections and how reps handle them (objections, compare_reps). ' +
     'Call ids are Gong call ids; cite quotes as "gong call <id> @ m:ss (speaker)".',
-  tools: [searchCalls, getCall],
+  tools: [searchCalls, getCall, callStats, objections, compareReps],
   resources: [callResource, transcriptResource],
 });

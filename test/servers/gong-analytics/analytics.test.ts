@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { definition } from '../../../servers/gong-analytics/server.js';
+import { createTestDatabase, type TestDatabase, testEngines } from '../../support/engines.js';
+import { connectInMemory, type InMemoryConnection } from '../../support/mcp.js';
+import { caller, responseTokens } from './support.js';
+import { insertAnalysis, insertWorld, KEVIN, MARIA, type World } from './world.js';
+
+describe.each(testEngines())('gong-analytics analytics tools on %s', (engine) => {
+  let t: TestDatabase;
+  let conn: InMemoryConnection;
+  let other: InMemoryConnection;
+  let w: World;
+  const call = caller(() => conn);
+  const callOther = caller(() => other);
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+    await t.tenants('acme', 'other');
+    w = await insertWorld(t.sophia, 'acme');
+    await insertAnalysis(t.sophia, 'acme', w);
+    conn = await connectInMemory(definition, { database: t.sophia, tenant: 'acme' });
+    other = await connectInMemory(definition, { database: t.sophia, tenant: 'other' });
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await other?.close();
+    await t?.close();
+  });
+
+  it('call_stats: a rep with the team median beside', async () => {
+    const r = await call('call_stats', { rep: KEVIN });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent;
+    expect(s.subject).toEqual({ kind: 'rep', name: KEVIN });
+    expect(s.talkRatio).toBe(0.45);
+    expect(s.longestMonologueSeconds).toBe(25);
+    expect(s.stats).toMatchObject({ calls: 2, longestCustomerStorySeconds: 25, interactivity: 5.5, patienceSeconds: 1.25, questionRate: 25 });
+    expect(s.team).toBe('Sales');
+    expect(s.teamMedian).toMatchObject({ calls: 2, talkRatio: 0.55, longestMonologueSeconds: 37.5 });
+    expect(r.content[0]!.text).toContain('| Kevin Kane | 2 | 45% | 25 |');
+    const q1 = await call('call_stats', { rep: 'kevin@payready.com', period: '2025-Q1' });
+    expect(q1.structuredContent).toMatchObject({ period: '2025-Q1', talkRatio: 0.4, teamMedian: { talkRatio: 0.55 } });
+  });
+
+  it('call_stats: one call, a team, everyone', async () => {
+    const one = await call('call_stats', { callId: w.calls.c2.callId });
+    expect(one.structuredContent).toMatchObject({ subject: { kind: 'call' }, period: '2025-Q1', talkRatio: 0.7, longestMonologueSeconds: 60, team: 'Sales' });
+    expect(one.structuredContent.teamMedian.talkRatio).toBe(0.55);
+    const team = await call('call_stats', { team: 'sales' });
+    expect(team.structuredContent).toMatchObject({ subject: { kind: 'team', name: 'Sales' }, talkRatio: 0.55, stats: { calls: 4 } });
+    expect(team.structuredContent.reps.map((x: { name: string }) => x.name).sort()).toEqual([KEVIN, MARIA]);
+    const all = await call('call_stats', {});
+    expect(all.structuredContent.stats.calls).toBe(4);
+    const bad = await call('call_stats', { rep: KEVIN, team: 'Sales' });
+    expect(bad.isError).toBe(true);
+    expect(bad.content[0]!.text).toMatch(/one of callId, rep or team/);
+    const noTeam = await call('call_stats', { team: 'Marketing' });
+    expect(noTeam.content[0]!.text).toMatch(/No team 'Marketing'.*Teams: Sales/);
+  });
+
+  it('objections: counts by type, trend, episodes with quote, speaker, time, response', async () => {
+    const r = await call('objections', {});
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent;
+    expect(s.total).toBe(4);
+    expect(s.byType.map((x: { type: string; episodes: number }) => [x.type, x.episodes])).toEqual([
+      ['pricing', 2],
+      ['competitor', 1],
+      ['integration', 1],
+    ]);
+    expect(s.trend).toEqual([
+      { period: '2025-Q1', counts: { competitor: 1, integration: 1, pricing: 1 } },
+      { period: '2025-Q2', counts: { pricing: 1 } },
+    ]);
+    expect(s.objections[0]).toMatchObject({
+      callId: w.calls.c4.callId,
+      type: 'pricing',
+      quote: 'The budget is tight this quarter and the price worries our CFO.',
+      speaker: 'Lee Park',
+      startMs: 4000,
+      handling: 'discount',
+      responder: MARIA,
+      citation: `gong call ${w.calls.c4.callId} @ 0:04 (Lee Park)`,
+    });
+    const pricing = await call('objections', { type: 'pricing', rep: KEVIN });
+    expect(pricing.structuredContent.objections).toHaveLength(1);
+    expect(pricing.structuredContent.objections[0]).toMatchObject({ callId: w.calls.c1.callId, dealOutcome: 'won', nextStep: true });
+    const byCall = await call('objections', { callIds: [w.calls.c2.callId] });
+    expect(byCall.structuredContent.objections.map((o: { type: string }) => o.type)).toEqual(['integration']);
+    const month = await call('objections', { period: '2025-Q1' });
+    expect(month.structuredContent.trend.map((x: { period: string }) => x.period)).toEqual(['2025-02']);
+  });
+
+  it('objections pages with a cursor', async () => {
+    const first = await call('objections', { limit: 3 });
+    expect(first.structuredContent.objections).toHaveLength(3);
+    const second = await call('objections', { limit: 3, cursor: first.structuredContent.nextCursor });
+    expect(second.structuredContent.objections).toHaveLength(1);
+    expect(second.structuredContent.nextCursor).toBeNull();
+  });
+
+  it('compare_reps: how Kevin Kane handles pricing objections compared to other reps', async () => {
+    const r = await call('compare_reps', { rep: KEVIN, type: 'pricing' });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent;
+    expect(s.rep).toMatchObject({ name: KEVIN, episodes: 1, calls: 2, perCall: 0.5, pauseSeconds: 3, nextStepRate: 1, dealWinRate: 1, topHandling: 'value_reframe' });
+    expect(s.everyoneElse).toMatchObject({ episodes: 1, pauseSeconds: 0.4, nextStepRate: 0, dealWinRate: null, topHandling: 'discount' });
+    expect(s.medianRep).toMatchObject({ pauseSeconds: 1.7, nextStepRate: 0.5 });
+    expect(s.differences.join('; ')).toMatch(/pauses 1.8x longer/);
+    expect(s.differences.join('; ')).toMatch(/next step after the objection 50 points higher/);
+    expect(s.quotes[0]).toMatchObject({ callId: w.calls.c1.callId, handling: 'value_reframe', citation: `gong call ${w.calls.c1.callId} @ 0:06 (Dana Fox)` });
+    expect(s.reps.map((x: { name: string }) => x.name)).toEqual([MARIA]);
+    expect(r.content[0]!.text).toContain('Kevin Kane vs the median rep');
+    const all = await call('compare_reps', {});
+    expect(all.structuredContent.rep).toBeNull();
+    expect(all.structuredContent.reps).toHaveLength(2);
+  });
+
+  it('search_calls filters by objection type and competitor', async () => {
+    const integ = await call('search_calls', { objectionType: 'integration' });
+    expect(integ.structuredContent.hits.map((h: { callId: string }) => h.callId)).toEqual([w.calls.c2.callId]);
+    const comp = await call('search_calls', { competitor: 'eliseai' });
+    expect(comp.structuredContent.hits.map((h: { callId: string }) => h.callId)).toEqual([w.calls.c1.callId]);
+  });
+
+  it('a second tenant sees none of it', async () => {
+    expect((await callOther('objections', {})).structuredContent.total).toBe(0);
+    expect((await callOther('call_stats', {})).structuredContent.stats.calls).toBe(0);
+    expect((await callOther('compare_reps', { type: 'pricing' })).structuredContent.reps).toEqual([]);
+  });
+
+  it('keeps default responses within 4,000 tokens', async () => {
+    for (const [name, args] of [
+      ['call_stats', { team: 'Sales' }],
+      ['objections', {}],
+      ['compare_reps', { rep: KEVIN }],
+    ] as const) {
+      expect(responseTokens(await call(name, args))).toBeLessThanOrEqual(4000);
+    }
+  });
+});
