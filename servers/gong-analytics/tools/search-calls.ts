@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { resolveFilter } from '../data/call-filter.js';
+import { callContentIndexed, searchCallContent } from '../data/content-search.js';
 import {
   callSummaries,
   listCalls,
@@ -93,7 +94,10 @@ export const searchCalls = defineTool({
       async (trx) => {
         const f = await resolveFilter(trx, query);
         if (query.query) {
-          const matches = await searchTranscripts(trx, f, query.query, offset + limit + 1);
+          const indexed = await callContentIndexed(trx);
+          const matches = indexed
+            ? await searchCallContent(trx, ctx.tenant, f, query.query, offset + limit + 1)
+            : await searchTranscripts(trx, f, query.query, offset + limit + 1);
           const page = matches.slice(offset, offset + limit);
           const calls = await callSummaries(
             trx,

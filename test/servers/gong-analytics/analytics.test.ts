@@ -122,6 +122,25 @@ describe.each(testEngines())('gong-analytics analytics tools on %s', (engine) =>
     expect(comp.structuredContent.hits.map((h: { callId: string }) => h.callId)).toEqual([w.calls.c1.callId]);
   });
 
+  it('search_calls ranks calls by BM25 over the call_content collection and cites the best sentence', async () => {
+    const r = await call('search_calls', { query: 'price' });
+    expect(r.isError).toBeFalsy();
+    const hits = r.structuredContent.hits;
+    // "pricing" stems to "price" too (c3).
+    expect(hits.map((h: { callId: string }) => h.callId).sort()).toEqual([w.calls.c1.callId, w.calls.c3.callId, w.calls.c4.callId].sort());
+    const c1 = hits.find((h: { callId: string }) => h.callId === w.calls.c1.callId);
+    expect(c1.match).toMatchObject({ speaker: 'Dana Fox', startMs: 6000, text: 'Honestly the price is too high for our portfolio right now.' });
+    expect(c1.citation).toBe(`gong call ${w.calls.c1.callId} @ 0:06 (Dana Fox)`);
+    const kevin = await call('search_calls', { query: 'price', rep: KEVIN, period: '2025-Q1' });
+    expect(kevin.structuredContent.hits.map((h: { callId: string }) => h.callId)).toEqual([w.calls.c1.callId]);
+    const phrase = await call('search_calls', { query: '"ledger sync"' });
+    expect(phrase.structuredContent.hits.map((h: { callId: string }) => h.callId)).toEqual([w.calls.c2.callId]);
+    expect(phrase.structuredContent.hits[0].match.speaker).toBe('Lee Park');
+    const without = await call('search_calls', { query: 'price -budget' });
+    expect(without.structuredContent.hits.map((h: { callId: string }) => h.callId)).not.toContain(w.calls.c4.callId);
+    expect((await callOther('search_calls', { query: 'price' })).structuredContent.hits).toEqual([]);
+  });
+
   it('a second tenant sees none of it', async () => {
     expect((await callOther('objections', {})).structuredContent.total).toBe(0);
     expect((await callOther('call_stats', {})).structuredContent.stats.calls).toBe(0);

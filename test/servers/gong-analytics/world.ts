@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { SophiaDatabase } from '../../../shared/db/database.js';
 
 /**
@@ -396,5 +397,28 @@ export async function insertAnalysis(db: SophiaDatabase, tenant: string, w: Worl
         text: 'EliseAI offered us something cheaper last month.',
       })
       .execute();
+
+    // call_content: one chunk per call (all its sentences), postings as the stage writes them.
+    for (const [key, c] of Object.entries(w.calls) as Array<[keyof typeof SCRIPTS, WorldCall]>) {
+      const script = SCRIPTS[key];
+      const content = script.map((l) => l.text).join('\n');
+      const doc = await trx
+        .insertInto('kb_documents')
+        .values({ tenant_id: tenant, collection: 'call_content', path: `calls/${c.callId}`, title: key, content_hash: key, size_bytes: content.length })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const chunk = await trx
+        .insertInto('kb_chunks')
+        .values({ tenant_id: tenant, document_id: doc.id, chunk_index: 0, start_line: 1, end_line: script.length, content, token_count: Math.ceil(content.length / 4) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await sql`insert into kb_terms (tenant_id, collection, lexeme, chunk_id, tf, dl)
+        select c.tenant_id, 'call_content', u.lexeme, c.id, coalesce(array_length(u.positions, 1), 1), greatest(coalesce(c.token_count, 1), 1)
+        from kb_chunks c, unnest(c.tsv) u where c.id = ${chunk.id}`.execute(trx);
+      await trx
+        .insertInto('call_content_chunks')
+        .values({ tenant_id: tenant, chunk_id: chunk.id, call_id: c.id, call_started_at: c.startedAt, first_segment: 0, last_segment: script.length - 1, start_ms: 0, end_ms: script[script.length - 1]!.ms + 7000 })
+        .execute();
+    }
   });
 }
