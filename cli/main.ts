@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerIdentityCommands } from './commands/identity.js';
 import { registerIngestCommands } from './commands/ingest.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerReviewCommands } from './commands/review.js';
@@ -23,5 +24,6 @@ registerServeCommands(program);
 registerReviewCommands(program);
 registerIngestCommands(program);
 registerDemoCommands(program);
+registerIdentityCommands(program);
 
 await runCli(program, process.argv);

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { AnalysisTables } from './tables/analysis.js';
+import type { IdentityTables } from './tables/identity.js';
 
 /**
  * The unified model: the typed Kysely `Database` interface. The tables of migration 0001 are
@@ -513,7 +514,7 @@ export interface UnifiedModelTables {
 }
 
 /** Every table of the unified model: 0001's, plus the interfaces of later migrations (one line each). */
-export interface Database extends UnifiedModelTables, AnalysisTables {}
+export interface Database extends UnifiedModelTables, AnalysisTables, IdentityTables {}
 
 export type TableName = keyof Database;
 export type Row<T extends TableName> = Selectable<Database[T]>;

@@ -1,6 +1,7 @@
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import * as m0001 from './migrations/0001-unified-model.js';
 import * as m0002 from './migrations/0002-analysis.js';
+import * as m0003 from './migrations/0003-identity.js';
 import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
 /**
@@ -18,6 +19,7 @@ export interface SophiaMigration extends Migration {
 export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
   '0002-analysis': m0002,
+  '0003-identity': m0003,
 };
 
 /** The tables every migration creates, by name. */
@@ -30,7 +32,13 @@ export class MigrationError extends Error {
 }
 
 function migrator(db: AnyDb): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations are numbered by area (0002 analysis, 0003 identity, ...) and may land on main in
+  // any order, so a database that already has 0003 still takes a 0002 that arrives later.
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
 }
 
 function check(result: MigrationResultSet): string[] {

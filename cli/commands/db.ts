@@ -55,12 +55,21 @@ export function registerDbCommands(program: Command): void {
     .action(async () => {
       const config = cliConfig();
       if (config.databaseUrl) {
-        await withDatabase(async (sophia) => {
-          const f = await sophia.features();
-          process.stdout.write(
-            `engine: postgres ${f.serverVersion} at ${sophia.target}\npgvector: ${f.pgvector}\npg_trgm: ${f.pgTrgm}\n`,
-          );
-        });
+        // a status command changes nothing: no migration, no tenant row
+        await withDatabase(
+          async (sophia) => {
+            const f = await sophia.features();
+            const pending = await pendingMigrations(sophia.db);
+            const schema =
+              pending.length === 0
+                ? 'up to date'
+                : `${pending.length} migration${pending.length === 1 ? '' : 's'} pending (${pending.join(', ')}); \`sophia db migrate\` applies them`;
+            process.stdout.write(
+              `engine: postgres ${f.serverVersion} at ${sophia.target}\npgvector: ${f.pgvector}\npg_trgm: ${f.pgTrgm}\nschema: ${schema}\n`,
+            );
+          },
+          { migrate: false },
+        );
         return;
       }
       const paths = embeddedPaths(config.home);

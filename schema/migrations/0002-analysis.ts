@@ -23,6 +23,7 @@ interface Columns0002 {
     | 'tenant_id'
     | 'call_id'
     | 'call_started_at'
+    | 'call_kind'
     | 'duration_ms'
     | 'rep_talk_ms'
     | 'customer_talk_ms'
@@ -207,6 +208,10 @@ export const analysisTables: Spec = {
       tenant_id: tenant,
       call_id: callId,
       call_started_at: callStarted,
+      call_kind: c(
+        'text not null',
+        'sales (a conversation with a customer or prospect), collection (a debt-collection call to a resident) or internal (no external speaker).',
+      ),
       duration_ms: c('integer not null', 'From the first sentence start to the last sentence end, ms.'),
       rep_talk_ms: c('integer not null', 'Talk time of internal speakers, ms.'),
       customer_talk_ms: c('integer not null', 'Talk time of external speakers, ms.'),
@@ -231,7 +236,7 @@ export const analysisTables: Spec = {
       analysed_at: c('timestamptz not null default now()', 'When computed.'),
     },
     constraints: ['primary key (tenant_id, call_id)'],
-    indexes: ['(tenant_id, call_started_at)'],
+    indexes: ['(tenant_id, call_started_at)', '(tenant_id, call_kind, call_started_at)'],
   },
   call_speaker_metrics: {
     comment: 'Talk statistics per speaker of each call.',
@@ -303,7 +308,7 @@ export const analysisTables: Spec = {
       response_start_ms: c('integer', 'Start of the answer, ms.'),
       handling: c(
         'text',
-        'Handling approach: discount, evidence, value_reframe, empathize, probe, defer, brush_off or other.',
+        'Handling approach: discount, evidence, value_reframe, probe, defer, deflect, empathize or other.',
       ),
       pause_before_answer_ms: c('integer', 'Silence between the objection and the answer, ms.'),
       episode_rep_talk_ratio: c(

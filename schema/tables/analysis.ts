@@ -23,6 +23,8 @@ export interface CallMetricsTable {
   tenant_id: string;
   call_id: string;
   call_started_at: Timestamp;
+  /** sales, collection or internal. */
+  call_kind: string;
   duration_ms: number;
   rep_talk_ms: number;
   customer_talk_ms: number;
@@ -95,7 +97,7 @@ export interface ObjectionEpisodesTable {
   response_participant_id: string | null;
   response_text: string | null;
   response_start_ms: number | null;
-  /** discount, evidence, value_reframe, empathize, probe, defer, brush_off or other. */
+  /** discount, evidence, value_reframe, probe, defer, deflect, empathize or other. */
   handling: string | null;
   pause_before_answer_ms: number | null;
   episode_rep_talk_ratio: number | null;

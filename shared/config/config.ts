@@ -74,6 +74,9 @@ const envSchema = z.object({
   ),
   SOPHIA_DB_IDLE_SECONDS: wholeNumber(300, 5, 86_400),
   SOPHIA_DB_PORT: wholeNumber(0, 0, 65_535),
+  SOPHIA_HTTP_MAX_SESSIONS: wholeNumber(500, 1, 100_000),
+  SOPHIA_HTTP_MAX_SESSIONS_PER_CALLER: wholeNumber(20, 1, 10_000),
+  SOPHIA_HTTP_SESSION_IDLE_SECONDS: wholeNumber(900, 1, 86_400),
   SOPHIA_READ_ONLY: bool(false),
   SOPHIA_TOOLSETS: list,
   SOPHIA_LOG_LEVEL: optionalText.refine(
@@ -158,7 +161,15 @@ export interface SophiaConfig {
     audience: string | undefined;
     disabled: boolean;
   };
-  http: { allowedHosts: string[]; allowedOrigins: string[] };
+  http: {
+    allowedHosts: string[];
+    allowedOrigins: string[];
+    /** Stateful HTTP sessions: at most this many open, per caller (token `sub`) and in total. */
+    maxSessions: number;
+    maxSessionsPerCaller: number;
+    /** A session unused for this long is closed. */
+    sessionIdleSeconds: number;
+  };
   keys: {
     anthropic: Secret | undefined;
     anthropicModel: string;
@@ -241,7 +252,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.SOPHIA_AUTH_AUDIENCE,
       disabled: e.SOPHIA_AUTH_DISABLED,
     },
-    http: { allowedHosts: e.SOPHIA_ALLOWED_HOSTS, allowedOrigins: e.SOPHIA_ALLOWED_ORIGINS },
+    http: {
+      allowedHosts: e.SOPHIA_ALLOWED_HOSTS,
+      allowedOrigins: e.SOPHIA_ALLOWED_ORIGINS,
+      maxSessions: e.SOPHIA_HTTP_MAX_SESSIONS,
+      maxSessionsPerCaller: e.SOPHIA_HTTP_MAX_SESSIONS_PER_CALLER,
+      sessionIdleSeconds: e.SOPHIA_HTTP_SESSION_IDLE_SECONDS,
+    },
     keys: {
       anthropic: e.ANTHROPIC_API_KEY,
       anthropicModel: e.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5',

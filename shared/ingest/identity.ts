@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../schema/database.js';
 import type { SophiaDatabase } from '../db/database.js';
+import { clusterLinks } from '../identity/cluster.js';
+import { assignClusters } from '../identity/clusters-db.js';
 
 /**
  * Deterministic identity resolution, run at the end of an ingest (set-based SQL, idempotent):
@@ -13,9 +15,12 @@ import type { SophiaDatabase } from '../db/database.js';
  *      gong_crm_context  a Gong party whose CRM context names a Salesforce User: that Gong user and that
  *                        Salesforce user; a Gong call whose context names an Account in two CRMs: those
  *                        two accounts;
- *    each group is linked as a star to its smallest id (n-1 links, not n^2);
- *  - canonical_id per connected component of the links (users, contacts, accounts): the smallest row id of
- *    the component, so it is stable whatever order the rows arrived in;
+ *    each group is linked as a star to its first row by (source, source_id) (n-1 links, not n^2);
+ *    each rule's links are replaced, not accumulated: the same rows give the same links whatever order they
+ *    arrived in (issue 11, item 15);
+ *  - clusters and canonical_id (shared/identity/clusters-db.ts): components of these links, the
+ *    probabilistic links of `sophia identity` and the manual merges and splits; canonical_id is the first
+ *    row of the cluster in the same table by (source, source_id);
  *  - Gong call context -> calls.account_id / opportunity_id (Salesforce Account / Opportunity, HubSpot
  *    company / deal), when not already set;
  *  - Gong party context (Salesforce Contact / Lead) and email -> call_participants.contact_id, email ->
@@ -48,36 +53,10 @@ export function connectedComponents(
   nodes: Iterable<string>,
   edges: Iterable<readonly [string, string]>,
 ): Map<string, string> {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    // path compression
-    let cur = x;
-    while (parent.get(cur) !== root) {
-      const next = parent.get(cur)!;
-      parent.set(cur, root);
-      cur = next;
-    }
-    return root;
-  };
-  const add = (x: string) => {
-    if (!parent.has(x)) parent.set(x, x);
-  };
-  for (const n of nodes) add(n);
-  for (const [a, b] of edges) {
-    add(a);
-    add(b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) continue;
-    // the smaller id is the root, so the label is the component's minimum
-    if (ra < rb) parent.set(rb, ra);
-    else parent.set(ra, rb);
-  }
-  const out = new Map<string, string>();
-  for (const n of parent.keys()) out.set(n, find(n));
-  return out;
+  return clusterLinks(
+    nodes,
+    [...edges].map(([a, b]) => ({ a, b, strength: 1 })),
+  ).labels;
 }
 
 let stepLog: ((step: string, ms: number) => void) | undefined;
@@ -90,6 +69,36 @@ async function count(trx: Trx, query: ReturnType<typeof sql>): Promise<number> {
   return Number(r.numAffectedRows ?? 0n);
 }
 
+/**
+ * Makes the links of one (entity type, rule) exactly `desired` (a query of left_id, right_id, evidence):
+ * links no longer desired are deleted, new ones inserted. The result depends only on the rows now in the
+ * tables, never on the order they arrived in or on earlier runs (issue 11, item 15). Returns links added.
+ */
+async function replaceLinks(
+  trx: Trx,
+  tenant: string,
+  entityType: string,
+  rule: string,
+  desired: ReturnType<typeof sql>,
+): Promise<number> {
+  return count(
+    trx,
+    sql`
+      with desired as materialized (${desired}), gone as (
+        delete from identity_links l
+        where l.entity_type = ${entityType} and l.rule = ${rule}
+          and not exists (select 1 from desired d where d.left_id = l.left_id and d.right_id = l.right_id)
+      )
+      insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
+      select ${tenant}, ${entityType}, d.left_id, d.right_id, ${rule}, 1, d.evidence from desired d
+      on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+  );
+}
+
+/**
+ * Each group of rows sharing a key is linked as a star to its first row in (source, source_id) order: a
+ * choice that does not depend on generated ids or arrival order, so the same rows give the same links.
+ */
 async function starLinks(
   trx: Trx,
   tenant: string,
@@ -98,20 +107,22 @@ async function starLinks(
   rule: string,
   keyExpr: string,
 ): Promise<number> {
-  return count(
+  return replaceLinks(
     trx,
+    tenant,
+    entityType,
+    rule,
     sql`
       with keyed as (
-        select id, ${sql.raw(keyExpr)} as k from ${sql.table(table)}
+        select id, source, source_id, ${sql.raw(keyExpr)} as k from ${sql.table(table)}
       ), g as (
-        select k, min(id::text)::uuid as root from keyed where k is not null and k <> ''
+        select k, (array_agg(id order by source, source_id, id))[1] as root from keyed
+        where k is not null and k <> ''
         group by k having count(*) > 1
       )
-      insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
-      select ${tenant}, ${entityType}, g.root, keyed.id, ${rule}, 1, jsonb_build_object('key', keyed.k)
+      select g.root as left_id, keyed.id as right_id, jsonb_build_object('key', keyed.k) as evidence
       from keyed join g on g.k = keyed.k
-      where keyed.id <> g.root
-      on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+      where keyed.id <> g.root`,
   );
 }
 
@@ -219,20 +230,25 @@ export async function resolveIdentities(
         update calls c set opportunity_id = m.opportunity_id from m
         where c.id = m.call_id and c.opportunity_id is null`,
     );
+    // Accounts of two CRMs named by the same call's context (evidence: the first such call, by source id).
+    // The user and account statements share a rule name but not an entity type, so each replaces its own.
     addRule(
       'gong_crm_context',
-      await count(
+      await replaceLinks(
         trx,
+        tenant,
+        'account',
+        'gong_crm_context',
         sql`
           with o as materialized (${contextObjects}), acc as (
-            select distinct o.call_id, a.id from o join accounts a on a.source = o.system and a.source_id = o.object_id
+            select distinct o.call_id, a.id, a.source, a.source_id from o
+            join accounts a on a.source = o.system and a.source_id = o.object_id
             where o.object_type = 'Account'
           )
-          insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
-          select distinct ${tenant}, 'account', least(x.id::text, y.id::text)::uuid, greatest(x.id::text, y.id::text)::uuid,
-                 'gong_crm_context', 1, jsonb_build_object('call_id', x.call_id)
-          from acc x join acc y on x.call_id = y.call_id and x.id < y.id
-          on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+          select x.id as left_id, y.id as right_id, jsonb_build_object('call_id', min(c.source_id)) as evidence
+          from acc x join acc y on x.call_id = y.call_id and (x.source, x.source_id) < (y.source, y.source_id)
+          join calls c on c.id = x.call_id
+          group by 1, 2`,
       ),
     );
 
@@ -250,20 +266,20 @@ export async function resolveIdentities(
       where s.source = 'gong' and s.stream = 'extensiveCalls'`;
     addRule(
       'gong_crm_context',
-      await count(
+      await replaceLinks(
         trx,
+        tenant,
+        'user',
+        'gong_crm_context',
         sql`
-          with o as materialized (${partyObjects}), pairs as (
-            select distinct g.id as a, u.id as b
-            from o join users g on g.source = 'gong' and g.source_id = o.gong_user_id
-            join users u on u.source = o.system and u.source_id = o.object_id
-            where o.object_type = 'User' and g.id <> u.id
-          )
-          insert into identity_links (tenant_id, entity_type, left_id, right_id, rule, confidence, evidence)
-          select ${tenant}, 'user', least(a::text, b::text)::uuid, greatest(a::text, b::text)::uuid,
-                 'gong_crm_context', 1, null
-          from pairs
-          on conflict (tenant_id, entity_type, left_id, right_id, rule) do nothing`,
+          with o as materialized (${partyObjects})
+          select distinct
+            case when (g.source, g.source_id) < (u.source, u.source_id) then g.id else u.id end as left_id,
+            case when (g.source, g.source_id) < (u.source, u.source_id) then u.id else g.id end as right_id,
+            null::jsonb as evidence
+          from o join users g on g.source = 'gong' and g.source_id = o.gong_user_id
+          join users u on u.source = o.system and u.source_id = o.object_id
+          where o.object_type = 'User' and g.id <> u.id`,
       ),
     );
     let participantsMatched = await count(
@@ -353,39 +369,9 @@ export async function resolveIdentities(
           and u.source = 'slack' and u.source_id = m.user_source_id`,
     );
 
-    // --- canonical ids: connected components of the links
-    let clusters = 0;
-    for (const [table, entityType] of [
-      ['users', 'user'],
-      ['contacts', 'contact'],
-      ['accounts', 'account'],
-    ] as const) {
-      const { rows: nodes } = await sql<{ id: string; canonical_id: string | null }>`
-        select id, canonical_id from ${sql.table(table)}`.execute(trx);
-      const { rows: edges } = await sql<{ l: string; r: string }>`
-        select left_id as l, right_id as r from identity_links where entity_type = ${entityType}`.execute(
-        trx,
-      );
-      const current = new Map(nodes.map((n) => [n.id, n.canonical_id]));
-      const labels = connectedComponents(
-        nodes.map((n) => n.id),
-        edges.map((e) => [e.l, e.r] as const),
-      );
-      const sizes = new Map<string, number>();
-      const changes: Array<{ id: string; canonical_id: string }> = [];
-      for (const [id, label] of labels) {
-        if (!current.has(id)) continue; // a link to a row since deleted
-        sizes.set(label, (sizes.get(label) ?? 0) + 1);
-        if (current.get(id) !== label) changes.push({ id, canonical_id: label });
-      }
-      clusters += [...sizes.values()].filter((n) => n > 1).length;
-      for (let i = 0; i < changes.length; i += 5000) {
-        await sql`
-          update ${sql.table(table)} t set canonical_id = x.canonical_id
-          from jsonb_to_recordset(${JSON.stringify(changes.slice(i, i + 5000))}::jsonb) as x(id uuid, canonical_id uuid)
-          where t.id = x.id`.execute(trx);
-      }
-    }
+    // --- clusters and canonical ids (with the probabilistic links and manual overrides already stored)
+    const clustered = await assignClusters(trx, tenant);
+    const clusters = clustered.personClusters + clustered.accountClusters;
 
     const links = Object.values(byRule).reduce((a, b) => a + b, 0);
     return { links, byRule, clusters, participantsMatched, callsWithAccount, referencesFilled };

@@ -40,6 +40,25 @@ export interface RuntimeContext {
   tenantFor(caller: Caller, authInfo?: { extra?: Record<string, unknown> }): string;
 }
 
+/** The toolsets a server defines (what --toolsets and SOPHIA_TOOLSETS may name), sorted. */
+export function toolsetsOf(def: ServerDefinition): string[] {
+  return [...new Set(def.tools.map((t) => t.toolset))].sort();
+}
+
+/**
+ * Checks an operator's toolset selection against the server's toolsets: a name the server does not define
+ * would otherwise start a server with fewer (or no) tools and exit 0. Returns the error message, or undefined.
+ */
+export function unknownToolsetsMessage(
+  def: ServerDefinition,
+  selected: readonly string[],
+): string | undefined {
+  const valid = toolsetsOf(def);
+  const unknown = selected.filter((s) => !valid.includes(s));
+  if (unknown.length === 0) return undefined;
+  return `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} for ${def.name}; valid toolsets: ${valid.join(', ')} (set with --toolsets a,b or SOPHIA_TOOLSETS)`;
+}
+
 /** Tools left after read-only mode and the operator's toolset selection. */
 export function enabledTools(
   def: ServerDefinition,

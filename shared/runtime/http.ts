@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as NodeHttpServer } from 'node:http';
+import { createServer, type Server as NodeHttpServer } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
@@ -10,6 +10,7 @@ import { createTokenVerifier } from './auth.js';
 import { buildServer } from './build-server.js';
 import type { ProcessRuntime } from './runtime-context.js';
 import type { ServerDefinition } from './server-definition.js';
+import { SessionTable } from './sessions.js';
 
 /**
  * Streamable HTTP: POST/GET/DELETE /mcp (stateful sessions keyed by mcp-session-id, or a stateless mode for
@@ -34,6 +35,22 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export class HttpStartError extends Error {
   override name = 'HttpStartError';
+}
+
+/** A listen failure as a start-up error that names the address and says what to do. */
+export function listenError(err: unknown, host: string, port: number): HttpStartError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new HttpStartError(
+      `port ${port} on ${host} is already in use (another server, or another copy of this one); choose another with --port`,
+    );
+  if (code === 'EACCES')
+    return new HttpStartError(`not allowed to listen on port ${port} on ${host}; use a port above 1023`);
+  if (code === 'EADDRNOTAVAIL')
+    return new HttpStartError(`${host} is not an address of this machine; choose another with --host`);
+  return new HttpStartError(
+    `cannot listen on ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 function jsonRpcError(res: Response, status: number, message: string): void {
@@ -86,20 +103,45 @@ export async function startHttp(
     ? requireBearerAuth({ verifier })
     : (_req: Request, _res: Response, next: NextFunction) => next();
 
-  const sessions = new Map<
-    string,
-    { transport: StreamableHTTPServerTransport; server: McpServer; owner: string; lastSeen: number }
-  >();
+  const sessions = new SessionTable<{ transport: StreamableHTTPServerTransport; server: McpServer }>({
+    maxTotal: config.http.maxSessions,
+    maxPerCaller: config.http.maxSessionsPerCaller,
+    idleMs: opts.sessionIdleMs ?? config.http.sessionIdleSeconds * 1000,
+  });
+  const closeSessions = (entries: Array<{ value: { transport: StreamableHTTPServerTransport } }>) => {
+    for (const e of entries) void e.value.transport.close().catch(() => undefined);
+  };
   const ownerOf = (req: Request) =>
     (req as Request & { auth?: { clientId?: string } }).auth?.clientId ?? 'anonymous';
+  /** The caller of a /healthz request when it proves who it is (or anyone when authentication is off). */
+  const healthCaller = async (req: Request): Promise<string | undefined> => {
+    if (!verifier) return 'anonymous';
+    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) return undefined;
+    try {
+      return (await verifier.verifyAccessToken(match[1]!.trim())).clientId;
+    } catch {
+      return undefined;
+    }
+  };
 
-  app.get('/healthz', (_req, res) => {
+  // The limits are public; how many sessions are open is told only to an authenticated caller.
+  app.get('/healthz', async (req, res) => {
+    const caller = await healthCaller(req);
+    const limits = {
+      maxSessions: sessions.limits.maxTotal,
+      maxSessionsPerCaller: sessions.limits.maxPerCaller,
+      sessionIdleSeconds: Math.round(sessions.limits.idleMs / 1000),
+    };
     res.json({
       status: 'ok',
       server: def.name,
       version: def.version,
       mode: opts.stateless ? 'stateless' : 'stateful',
-      sessions: sessions.size,
+      sessions:
+        caller === undefined
+          ? limits
+          : { ...limits, open: sessions.size, openForYou: sessions.countFor(caller) },
     });
   });
 
@@ -117,13 +159,13 @@ export async function startHttp(
   const handleStateful = async (req: Request, res: Response) => {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const session = sessions.get(sessionId);
+      const session = sessions.peek(sessionId);
       if (!session)
         return jsonRpcError(res, 404, 'Session not found: start a new session with an initialize request');
       if (session.owner !== ownerOf(req))
         return jsonRpcError(res, 403, 'This session belongs to another caller');
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, req.body);
+      sessions.touch(sessionId);
+      return session.value.transport.handleRequest(req, res, req.body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
       return jsonRpcError(
@@ -132,20 +174,29 @@ export async function startHttp(
         'Bad Request: send an initialize request first, or the mcp-session-id header of your session',
       );
     }
-    const server = buildServer(def, rt.contextFor('http'));
     const owner = ownerOf(req);
+    closeSessions(sessions.takeExpired());
+    const admission = sessions.admit(owner);
+    if (!admission.ok) {
+      logger.warn('refused a new HTTP session (limit reached)', { caller: owner, status: admission.status });
+      res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+      return jsonRpcError(res, admission.status, admission.message);
+    }
+    const server = buildServer(def, rt.contextFor('http'));
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, owner, lastSeen: Date.now() });
-      },
+      onsessioninitialized: (id) => admission.commit(id, { transport, server }),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
       void server.close();
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } finally {
+      admission.cancel(); // a no-op once the session was created
+    }
   };
 
   const handler: RequestHandler = (req, res) => {
@@ -161,25 +212,27 @@ export async function startHttp(
   };
   app.all('/mcp', originCheck, auth, handler);
 
-  const idleMs = opts.sessionIdleMs ?? 30 * 60_000;
   const sweeper = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [id, s] of sessions) {
-        if (now - s.lastSeen > idleMs) {
-          sessions.delete(id);
-          void s.transport.close();
-        }
-      }
-    },
-    Math.min(60_000, idleMs),
+    () => closeSessions(sessions.takeExpired()),
+    Math.max(250, Math.min(60_000, sessions.limits.idleMs / 2)),
   );
   sweeper.unref();
 
-  const httpServer: NodeHttpServer = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port, opts.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  // Not app.listen: Express 5 passes a listen error to its callback, which looked like success (a port in use
+  // logged `ready` and the process exited 0).
+  const httpServer: NodeHttpServer = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(opts.port, opts.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(sweeper);
+    throw listenError(err, opts.host, opts.port);
+  }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -188,8 +241,7 @@ export async function startHttp(
     url: `http://${hostForUrl}:${port}/mcp`,
     async close() {
       clearInterval(sweeper);
-      for (const s of sessions.values()) await s.transport.close().catch(() => undefined);
-      sessions.clear();
+      for (const s of sessions.takeAll()) await s.value.transport.close().catch(() => undefined);
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await closed;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError, loadConfig, type SophiaConfig } from '../config/config.js';
 import { createLogger, setLogLevel } from '../log/logger.js';
-import { buildServer, enabledTools, notifyResourceUpdated } from './build-server.js';
+import { buildServer, enabledTools, notifyResourceUpdated, unknownToolsetsMessage } from './build-server.js';
 import { createProcessRuntime } from './runtime-context.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -47,6 +47,11 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
         .map((s) => s.trim())
         .filter(Boolean),
     };
+  const badToolsets = unknownToolsetsMessage(def, config.toolsets);
+  if (badToolsets) {
+    process.stderr.write(`sophia-${def.name}: ${badToolsets}\n`);
+    process.exit(78);
+  }
   setLogLevel(config.logLevel);
   const logger = createLogger(def.name);
   const rt = createProcessRuntime(config, logger);

@@ -3,9 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../shared/db/embedded/launcher.js';
 import { nodeArgsFor } from '../../shared/process/node-entry.js';
+import { testEngines } from '../support/engines.js';
+import { TEST_PG_URL } from '../support/global-setup.js';
 
 const run = promisify(execFile);
 const CLI = nodeArgsFor(new URL('../../cli/main.ts', import.meta.url));
@@ -49,4 +52,37 @@ describe('sophia db', () => {
     );
     expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
+
+  it.runIf(testEngines().includes('postgres'))(
+    'status on a fresh PostgreSQL database changes nothing (no tables, no tenant) and says migrations are pending',
+    async () => {
+      const name = `sophia_status_${process.pid}`;
+      const admin = new pg.Client({ connectionString: TEST_PG_URL });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists ${name}`);
+        await admin.query(`create database ${name}`);
+        const url = new URL(TEST_PG_URL);
+        url.pathname = `/${name}`;
+        const out = (
+          await run(process.execPath, [...CLI, 'db', 'status'], {
+            env: { ...env, DATABASE_URL: url.toString() },
+            encoding: 'utf8',
+          })
+        ).stdout;
+        expect(out).toMatch(/^engine: postgres /);
+        expect(out).toMatch(/schema: \d+ migrations? pending \(0001-unified-model/);
+        const fresh = new pg.Client({ connectionString: url.toString() });
+        await fresh.connect();
+        const tables = await fresh.query(
+          "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
+        );
+        await fresh.end();
+        expect(tables.rows[0].n).toBe(0);
+      } finally {
+        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      }
+    },
+  );
 });

@@ -84,4 +84,21 @@ describe('data-dictionary over stdio', () => {
     expect(res.stderr).toContain('SOPHIA_DB_IDLE_SECONDS: expected a whole number');
     expect(res.stdout).toBe('');
   });
+
+  it.each([
+    [['--toolsets', 'reviews'], {}],
+    [[], { SOPHIA_TOOLSETS: 'bogus' }],
+  ])('refuses an unknown toolset (%j %j) naming the valid ones, exit 78', async (args, env) => {
+    const { spawnSync } = await import('node:child_process');
+    const { nodeArgsFor } = await import('../../shared/process/node-entry.js');
+    const { serverMain } = await import('../support/spawn-server.js');
+    const res = spawnSync(process.execPath, [...nodeArgsFor(serverMain('github-review')), ...args], {
+      env: { ...process.env, ...env },
+      input: '',
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(78);
+    expect(res.stderr).toMatch(/unknown toolset '(reviews|bogus)' for github-review; valid toolsets: \S/);
+    expect(res.stdout).toBe('');
+  });
 });

@@ -12,6 +12,7 @@ import { createLogger } from '../../log/logger.js';
 import { openPglite } from './open-pglite.js';
 import { acquireOwnerLock } from './owner-lock.js';
 import { embeddedPaths } from './paths.js';
+import { listenOnStablePort } from './stable-port.js';
 import { EmbeddedWireServer } from './wire-server.js';
 
 const log = createLogger('embedded-owner');
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGHUP', () => void stop('SIGHUP'));
 
-    const port = await server.listen(Number(values.port));
+    const port = await listenOnStablePort((p) => server.listen(p), paths.portFile, Number(values.port));
     lock.update({ state: 'ready', port });
     log.info('serving', { port, dataDir: paths.dataDir, pid: process.pid, startupMs: Date.now() - started });
 

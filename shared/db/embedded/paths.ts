@@ -7,5 +7,7 @@ export function embeddedPaths(home: string) {
     dataDir: join(home, 'pgdata'),
     passwordFile: join(home, 'embedded.password'),
     logFile: join(home, 'embedded.log'),
+    /** The port served on last time, tried first on the next start (stable-port.ts). */
+    portFile: join(home, 'embedded.port'),
   };
 }
