@@ -47,8 +47,14 @@ export function summarize(rows: readonly RepHandlingRow[], name: string): Handli
     episodes,
     perCall: calls ? round(episodes / calls, 3) : null,
     answeredRate: episodes ? round(sum((r) => r.answered) / episodes, 3) : null,
-    pauseSeconds: round(weighted((r) => (r.pauseMs === null ? null : r.pauseMs / 1000)), 2),
-    episodeTalkRatio: round(weighted((r) => r.episodeTalkRatio), 3),
+    pauseSeconds: round(
+      weighted((r) => (r.pauseMs === null ? null : r.pauseMs / 1000)),
+      2,
+    ),
+    episodeTalkRatio: round(
+      weighted((r) => r.episodeTalkRatio),
+      3,
+    ),
     nextStepRate: episodes ? round(sum((r) => r.nextSteps) / episodes, 3) : null,
     dealWinRate: closed ? round(sum((r) => r.dealsWon) / closed, 3) : null,
     dealsClosed: closed,
@@ -70,12 +76,30 @@ export function medianRep(rows: readonly RepHandlingRow[], minEpisodes = 1): Han
     team: null,
     calls: Math.round(med((s) => s.calls) ?? 0),
     episodes: Math.round(med((s) => s.episodes) ?? 0),
-    perCall: round(med((s) => s.perCall), 3),
-    answeredRate: round(med((s) => s.answeredRate), 3),
-    pauseSeconds: round(med((s) => s.pauseSeconds), 2),
-    episodeTalkRatio: round(med((s) => s.episodeTalkRatio), 3),
-    nextStepRate: round(med((s) => s.nextStepRate), 3),
-    dealWinRate: round(med((s) => s.dealWinRate), 3),
+    perCall: round(
+      med((s) => s.perCall),
+      3,
+    ),
+    answeredRate: round(
+      med((s) => s.answeredRate),
+      3,
+    ),
+    pauseSeconds: round(
+      med((s) => s.pauseSeconds),
+      2,
+    ),
+    episodeTalkRatio: round(
+      med((s) => s.episodeTalkRatio),
+      3,
+    ),
+    nextStepRate: round(
+      med((s) => s.nextStepRate),
+      3,
+    ),
+    dealWinRate: round(
+      med((s) => s.dealWinRate),
+      3,
+    ),
     dealsClosed: Math.round(med((s) => s.dealsClosed) ?? 0),
     handling: {},
     topHandling: top ? top[0] : null,
@@ -88,17 +112,23 @@ export function differences(rep: HandlingSummary, med: HandlingSummary): string[
   const rel = (a: number | null, b: number | null) => (a !== null && b !== null && b !== 0 ? a / b : null);
   const pause = rel(rep.pauseSeconds, med.pauseSeconds);
   if (pause !== null && (pause >= 1.5 || pause <= 0.67))
-    out.push(`pauses ${pause >= 1 ? `${pause.toFixed(1)}x longer` : `${(1 / pause).toFixed(1)}x shorter`} before answering (${rep.pauseSeconds} s vs ${med.pauseSeconds} s)`);
+    out.push(
+      `pauses ${pause >= 1 ? `${pause.toFixed(1)}x longer` : `${(1 / pause).toFixed(1)}x shorter`} before answering (${rep.pauseSeconds} s vs ${med.pauseSeconds} s)`,
+    );
   const pts = (a: number | null, b: number | null, what: string) => {
     if (a === null || b === null) return;
     const d = Math.round((a - b) * 100);
-    if (Math.abs(d) >= 10) out.push(`${what} ${d > 0 ? `${d} points higher` : `${-d} points lower`} (${Math.round(a * 100)}% vs ${Math.round(b * 100)}%)`);
+    if (Math.abs(d) >= 10)
+      out.push(
+        `${what} ${d > 0 ? `${d} points higher` : `${-d} points lower`} (${Math.round(a * 100)}% vs ${Math.round(b * 100)}%)`,
+      );
   };
   pts(rep.nextStepRate, med.nextStepRate, 'next step after the objection');
   pts(rep.dealWinRate, med.dealWinRate, 'deal win rate');
   pts(rep.episodeTalkRatio, med.episodeTalkRatio, 'talk share in the episode');
   const freq = rel(rep.perCall, med.perCall);
-  if (freq !== null && (freq >= 1.5 || freq <= 0.67)) out.push(`meets these objections ${freq.toFixed(1)}x as often per call`);
+  if (freq !== null && (freq >= 1.5 || freq <= 0.67))
+    out.push(`meets these objections ${freq.toFixed(1)}x as often per call`);
   if (rep.topHandling && med.topHandling && rep.topHandling !== med.topHandling)
     out.push(`mostly answers with ${rep.topHandling} (most reps: ${med.topHandling})`);
   return out;

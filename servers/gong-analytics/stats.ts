@@ -64,6 +64,8 @@ export function renderStatsTable(rows: ReadonlyArray<{ label: string; stats: Sta
     v === null ? 'n/a' : m === 'talkRatio' ? `${Math.round(v * 100)}%` : String(round(v, 1));
   const head = `| | calls | ${METRICS.map((m) => LABEL[m]).join(' | ')} |`;
   const sep = `|---|---|${METRICS.map(() => '---').join('|')}|`;
-  const body = rows.map((r) => `| ${r.label} | ${r.stats.calls} | ${METRICS.map((m) => fmt(m, r.stats[m])).join(' | ')} |`);
+  const body = rows.map(
+    (r) => `| ${r.label} | ${r.stats.calls} | ${METRICS.map((m) => fmt(m, r.stats[m])).join(' | ')} |`,
+  );
   return [head, sep, ...body].join('\n');
 }

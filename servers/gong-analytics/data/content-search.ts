@@ -100,7 +100,10 @@ export async function searchCallContent(
       select * from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.first)}::int[], ${rows.map((r) => r.last)}::int[])
         as x(call_id, first, last)
     ),
-    q as (select to_tsquery('english', ${lexemes.map((l) => l.replace(/'/g, "''")).map((l) => `'${l}'`).join(' | ')}) as q)
+    q as (select to_tsquery('english', ${lexemes
+      .map((l) => l.replace(/'/g, "''"))
+      .map((l) => `'${l}'`)
+      .join(' | ')}) as q)
     select distinct on (s.call_id) s.call_id::text as id, s.segment_index as "segmentIndex", s.start_ms as "startMs",
       s.text, coalesce(u.full_name, k.full_name, p.name) as speaker
     from pick join transcript_segments s on s.call_id = pick.call_id and s.segment_index between pick.first and pick.last

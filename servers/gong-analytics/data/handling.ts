@@ -28,7 +28,11 @@ function rangeOn(column: 'e.call_started_at' | 'c.started_at', r: Range) {
   return sql`${r.from ? sql`and ${sql.raw(column)} >= ${r.from}` : sql``} ${r.to ? sql`and ${sql.raw(column)} < ${r.to}` : sql``}`;
 }
 
-export async function repHandling(trx: Trx, type: string | undefined, range: Range): Promise<RepHandlingRow[]> {
+export async function repHandling(
+  trx: Trx,
+  type: string | undefined,
+  range: Range,
+): Promise<RepHandlingRow[]> {
   const typeSql = type ? sql`and e.type = ${type}` : sql``;
   const { rows } = await sql<Omit<RepHandlingRow, 'handling' | 'calls'>>`
     select r.key::text as key, r.name, r.team, count(*)::int as episodes, count(distinct e.call_id)::int as "episodeCalls",
@@ -48,8 +52,8 @@ export async function repHandling(trx: Trx, type: string | undefined, range: Ran
     group by 1, 2`.execute(trx);
   const { rows: calls } = await sql<{ key: string; n: number }>`
     select r.key::text as key, count(*)::int as n
-    from calls c ${repOf}
-    where coalesce(c.scope, '') <> 'Internal' ${rangeOn('c.started_at', range)}
+    from call_metrics m join calls c on c.id = m.call_id ${repOf}
+    where m.call_kind = 'sales' ${rangeOn('c.started_at', range)}
     group by 1`.execute(trx);
   const callsBy = new Map(calls.map((c) => [c.key, c.n]));
   const handlingBy = new Map<string, Record<string, number>>();

@@ -5,10 +5,13 @@ import type { Trx } from './resolve.js';
 
 /**
  * Interaction statistics from `call_metrics` (the analysis stage's per-call metrics), summed per rep for a
- * period; external calls only (talk ratio on an internal meeting says nothing about selling).
+ * period; sales calls only (call_kind 'sales': talk ratio on an internal meeting or a collection call says
+ * nothing about selling).
  */
 export async function repSums(trx: Trx, range: { from: Date | null; to: Date | null }): Promise<RepSums[]> {
-  const { rows } = await sql<Record<string, unknown> & { key: string; name: string; team: string | null; calls: number }>`
+  const { rows } = await sql<
+    Record<string, unknown> & { key: string; name: string; team: string | null; calls: number }
+  >`
     select r.key::text as key, r.name, r.team, count(*)::int as calls,
       sum(m.talk_ratio)::float8 as tr_s, count(m.talk_ratio)::int as tr_n,
       sum(m.longest_monologue_seconds)::float8 as lm_s, count(m.longest_monologue_seconds)::int as lm_n,
@@ -17,11 +20,14 @@ export async function repSums(trx: Trx, range: { from: Date | null; to: Date | n
       sum(m.patience_seconds)::float8 as pa_s, count(m.patience_seconds)::int as pa_n,
       sum(m.question_rate)::float8 as qr_s, count(m.question_rate)::int as qr_n
     from call_metrics m join calls c on c.id = m.call_id ${repOf}
-    where coalesce(c.scope, '') <> 'Internal'
+    where m.call_kind = 'sales'
       ${range.from ? sql`and m.call_started_at >= ${range.from}` : sql``}
       ${range.to ? sql`and m.call_started_at < ${range.to}` : sql``}
     group by 1, 2, 3`.execute(trx);
-  const pick = (r: Record<string, unknown>, p: string) => ({ sum: Number(r[`${p}_s`] ?? 0), n: Number(r[`${p}_n`] ?? 0) });
+  const pick = (r: Record<string, unknown>, p: string) => ({
+    sum: Number(r[`${p}_s`] ?? 0),
+    n: Number(r[`${p}_n`] ?? 0),
+  });
   return rows.map((r) => ({
     key: r.key,
     name: r.name,
@@ -65,7 +71,10 @@ export async function callMetrics(trx: Trx, callUuid: string): Promise<CallMetri
 }
 
 /** The rep (identity cluster key) and team of a call. */
-export async function callRep(trx: Trx, callUuid: string): Promise<{ key: string; name: string; team: string | null } | undefined> {
+export async function callRep(
+  trx: Trx,
+  callUuid: string,
+): Promise<{ key: string; name: string; team: string | null } | undefined> {
   const { rows } = await sql<{ key: string; name: string; team: string | null }>`
     select r.key::text as key, r.name, r.team from calls c ${repOf} where c.id = ${callUuid}`.execute(trx);
   return rows[0];

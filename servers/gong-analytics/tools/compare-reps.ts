@@ -12,7 +12,7 @@ const summaryOut = z.object({
   team: z.string().nullable(),
   calls: z.number().int(),
   episodes: z.number().int(),
-  perCall: z.number().nullable().describe('Objections per external call'),
+  perCall: z.number().nullable().describe('Objections per sales call'),
   answeredRate: z.number().nullable(),
   pauseSeconds: z.number().nullable().describe('Average pause before answering'),
   episodeTalkRatio: z.number().nullable().describe('Rep talk share in the episode, 0-1'),

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { resolveFilter } from '../data/call-filter.js';
 import { objectionCounts, objectionList, objectionTrend, type ObjectionRow } from '../data/objections.js';
-import { callCitation, formatOffset, pageCursor, pct, readPageCursor, RESPONSE_TOKENS, takeWithin } from '../format.js';
+import {
+  callCitation,
+  formatOffset,
+  pageCursor,
+  pct,
+  readPageCursor,
+  RESPONSE_TOKENS,
+  takeWithin,
+} from '../format.js';
 import {
   accountInput,
   callIdInput,
@@ -23,7 +31,10 @@ const objectionOut = z.object({
   startMs: z.number().int(),
   response: z.string().nullable().describe("The rep's answer"),
   responder: z.string().nullable(),
-  handling: z.string().nullable().describe('discount, evidence, value_reframe, probe, defer, deflect, empathize, other'),
+  handling: z
+    .string()
+    .nullable()
+    .describe('discount, evidence, value_reframe, probe, defer, deflect, empathize, other'),
   pauseMs: z.number().int().nullable(),
   nextStep: z.boolean(),
   dealOutcome: z.string().nullable(),
@@ -34,7 +45,7 @@ export const objections = defineTool({
   name: 'objections',
   title: 'Objections',
   toolset: 'calls',
-  description: `Customer objections detected on calls (types: ${OBJECTION_TYPES.join(', ')}): counts by type with answered / next-step / won / lost, the trend by period, and the episodes (quote, speaker, time, the rep's response, handling approach, deal outcome), newest first. Filter by callIds, rep, account, type, period.`,
+  description: `Customer objections detected on calls: counts by type with answered / next-step / won / lost, the trend by period, and the episodes (quote, speaker, time, the rep's response, handling approach, deal outcome), newest first. Filter by callIds, rep, account, type, period.`,
   input: {
     type: z.enum(OBJECTION_TYPES).optional(),
     callIds: z.array(callIdInput).min(1).max(50).optional(),
@@ -77,7 +88,9 @@ export const objections = defineTool({
       async (trx) => {
         const f = await resolveFilter(trx, filters);
         const spanDays =
-          f.range.from && f.range.to ? (f.range.to.getTime() - f.range.from.getTime()) / 86_400_000 : Infinity;
+          f.range.from && f.range.to
+            ? (f.range.to.getTime() - f.range.from.getTime()) / 86_400_000
+            : Infinity;
         const grain: 'month' | 'quarter' = spanDays <= 190 ? 'month' : 'quarter';
         const counts = await objectionCounts(trx, f, type);
         const trend = offset === 0 ? await objectionTrend(trx, f, type, grain) : [];
@@ -111,16 +124,29 @@ export const objections = defineTool({
     });
     const render = (o: ObjectionRow) =>
       `- [${o.type}] "${o.quote}" — ${o.speaker ?? '?'} (gong call ${o.callId} @ ${formatOffset(o.startMs)}, ${o.startedAt.toISOString().slice(0, 10)}${o.account ? `, ${o.account}` : ''})` +
-      (o.response ? `\n  ${o.responder ?? 'rep'} (${o.handling ?? '?'}${o.pauseMs !== null ? `, after ${(o.pauseMs / 1000).toFixed(1)} s` : ''}): "${o.response}"` : '\n  (no answer)') +
+      (o.response
+        ? `\n  ${o.responder ?? 'rep'} (${o.handling ?? '?'}${o.pauseMs !== null ? `, after ${(o.pauseMs / 1000).toFixed(1)} s` : ''}): "${o.response}"`
+        : '\n  (no answer)') +
       `; next step: ${o.nextStep ? 'yes' : 'no'}; deal: ${o.outcome ?? 'none'}`;
     const countsText = r.counts
-      .map((c) => `${c.type} ${c.episodes} on ${c.calls} calls (answered ${pct(c.answered / c.episodes)}, next step ${pct(c.nextStep / c.episodes)}, deals won ${c.won} / lost ${c.lost})`)
+      .map(
+        (c) =>
+          `${c.type} ${c.episodes} on ${c.calls} calls (answered ${pct(c.answered / c.episodes)}, next step ${pct(c.nextStep / c.episodes)}, deals won ${c.won} / lost ${c.lost})`,
+      )
       .join('; ');
-    const trendText = trend.map((t) => `${t.period}: ${Object.entries(t.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('\n');
+    const trendText = trend
+      .map(
+        (t) =>
+          `${t.period}: ${Object.entries(t.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+      )
+      .join('\n');
     const fixed = countsText.length + trendText.length + JSON.stringify({ trend, counts: r.counts }).length;
     const picked = takeWithin(r.list, render, toOut, RESPONSE_TOKENS - Math.ceil(fixed / 3.6) - 200);
     const next = offset + picked.structured.length;
-    const nextCursor = next < total && picked.structured.length > 0 ? pageCursor(query, { offset: next }) : null;
+    const nextCursor =
+      next < total && picked.structured.length > 0 ? pageCursor(query, { offset: next }) : null;
     const text =
       total === 0
         ? `No objections detected for ${r.f.description}${type ? ` of type ${type}` : ''}. If calls exist, run \`sophia analyze\`.`
