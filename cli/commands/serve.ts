@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { runServerMain } from '../../shared/runtime/run.js';
 import { loadServer, SERVERS } from '../servers.js';
 import { cliConfig } from '../run.js';
+import { mcpConfigEnv } from '../mcp-config-env.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 // From dist/cli/commands (built) or cli/commands (sources): the checkout root is the first with package.json.
@@ -34,15 +35,17 @@ export function registerServeCommands(program: Command): void {
       "Print an mcpServers block for Claude Desktop / Claude Code with this checkout's absolute paths",
     )
     .action(() => {
+      const { env, used } = mcpConfigEnv(process.env);
       const servers: Record<string, unknown> = {};
       for (const name of Object.keys(SERVERS)) {
         servers[`sophia-${name}`] = {
           command: process.execPath,
           args: [`${root}bin/sophia.js`, 'serve', name],
-          env: {},
+          env,
         };
       }
       process.stdout.write(`${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
+      process.stderr.write(`${used}\n`);
     });
 
   program

@@ -6,6 +6,7 @@ export const definition = defineServer({
   name: 'data-dictionary',
   title: 'Sophia data dictionary',
   version: '0.1.0',
+  readsTenantData: true,
   instructions:
     "Sophia's data dictionary: what the unified model holds (accounts, contacts, users, opportunities, activities, " +
     'Gong calls and transcript segments, Slack, knowledge base, quality and provenance tables) and what each field means. ' +

@@ -216,7 +216,7 @@ export interface SophiaConfig {
   };
 }
 
-function expandHome(p: string): string {
+export function expandHome(p: string): string {
   if (p === '~') return homedir();
   if (p.startsWith('~/')) return join(homedir(), p.slice(2));
   return isAbsolute(p) ? p : resolve(p);

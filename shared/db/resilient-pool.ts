@@ -230,7 +230,7 @@ export class ResilientPool {
         }
         if (Date.now() >= deadline) break;
         await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
-        delay = Math.min(delay * 2, 1000);
+        delay = Math.min(delay * 2, 250);
       }
     }
     throw new DatabaseUnavailableError(

@@ -53,12 +53,18 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): unknown {
+/** Every cursor Sophia makes encodes a JSON object; anything else (`null`, a number, garbage) is refused. */
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
+    value = undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ToolInputError(
-      'The cursor is not valid. Pass the `nextCursor` value from the previous answer unchanged, or omit it to start from the beginning.',
+      '`cursor` is not valid. Pass the `nextCursor` value from the previous answer unchanged, or omit it to start from the beginning.',
     );
   }
+  return value as Record<string, unknown>;
 }

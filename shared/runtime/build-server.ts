@@ -1,7 +1,8 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { createTenantNotice } from './tenant-notice.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -16,7 +17,13 @@ import { inputSchemaOf } from './contract.js';
 import type { ResourceContext } from './define-resource.js';
 import type { AnyTool, Caller, ToolContext } from './define-tool.js';
 import { DatabaseUnavailableError, isConnectionError } from '../db/resilient-pool.js';
-import { formatZodIssues, toCallerMessage } from './errors.js';
+import {
+  describeJsonType,
+  findUnstorableText,
+  formatUnstorableText,
+  formatZodIssues,
+  toCallerMessage,
+} from './errors.js';
 import type { ServerDefinition } from './server-definition.js';
 
 /**
@@ -102,6 +109,41 @@ export async function runWithReadOnlyRetry<T>(
   }
 }
 
+/**
+ * tools/call goes through Sophia's handler with a schema that accepts any `arguments` value, so arguments that
+ * are not an object get a tool error naming them (the SDK's own schema would answer with an internal error
+ * carrying a raw validation dump). Installed on the protocol layer: the SDK server's wrapper would validate
+ * with its strict schema first.
+ */
+type CallToolHandler = (
+  request: { params: { name: string; arguments?: unknown } },
+  extra: Parameters<Parameters<McpServer['server']['setRequestHandler']>[1]>[1],
+) => Promise<CallToolResult>;
+
+const LooseCallToolRequest = z.object({
+  method: z.literal('tools/call'),
+  params: z.unknown().optional(),
+});
+
+function setCallToolHandler(server: McpServer, handler: CallToolHandler): void {
+  const protocolSetRequestHandler = Object.getPrototypeOf(Object.getPrototypeOf(server.server))
+    .setRequestHandler as McpServer['server']['setRequestHandler'];
+  protocolSetRequestHandler.call(
+    server.server,
+    LooseCallToolRequest as never,
+    ((request: { params?: unknown }, extra: Parameters<CallToolHandler>[1]) => {
+      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+      if (typeof params !== 'object' || params === null || typeof params.name !== 'string') {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          'tools/call needs params.name, the name of the tool to call (a string), and params.arguments, an object',
+        );
+      }
+      return handler({ params: { name: params.name, arguments: params.arguments } }, extra);
+    }) as never,
+  );
+}
+
 export function buildServer(def: ServerDefinition, runtime: RuntimeContext): McpServer {
   const tools = enabledTools(def, runtime.config);
   const hasCompletions =
@@ -151,11 +193,14 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
     );
   }
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const tenantNotice = createTenantNotice(runtime.database, runtime.logger);
 
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  setCallToolHandler(server, async (request, extra): Promise<CallToolResult> => {
     const started = performance.now();
     const name = request.params.name;
-    const args = request.params.arguments ?? {};
+    const rawArgs = request.params.arguments ?? {};
+    const argsAreObject = typeof rawArgs === 'object' && rawArgs !== null && !Array.isArray(rawArgs);
+    const args = argsAreObject ? rawArgs : { arguments: rawArgs };
     const caller = runtime.callerFor(extra.authInfo, extra.sessionId);
     const tenant = runtime.tenantFor(caller, extra.authInfo);
     const audit = (outcome: 'ok' | 'error' | 'denied', error?: string) =>
@@ -193,8 +238,16 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         `Tool ${name} changes data and needs the 'write' role; your token's roles: ${caller.roles.join(', ') || 'none'}.`,
       );
     }
+    if (!argsAreObject) {
+      return fail(
+        'error',
+        `Invalid arguments for ${name}: \`arguments\` must be a JSON object of named arguments (e.g. {"limit": 10}), not ${describeJsonType(rawArgs)}. Call ${name} again with an object (the tool's input schema lists every argument).`,
+      );
+    }
     const parsed = inputSchemaOf(tool.input).safeParse(args);
     if (!parsed.success) return fail('error', formatZodIssues(name, parsed.error));
+    const unstorable = findUnstorableText(parsed.data);
+    if (unstorable) return fail('error', formatUnstorableText(name, unstorable));
 
     const progressToken = extra._meta?.progressToken;
     const ctx: ToolContext = {
@@ -241,7 +294,16 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         );
       }
       audit('ok');
-      return { content: [{ type: 'text', text: result.text }], structuredContent: checked.data };
+      const notice = def.readsTenantData
+        ? await tenantNotice(tenant, caller.transport !== 'http')
+        : undefined;
+      return {
+        content: [
+          { type: 'text', text: result.text },
+          ...(notice ? [{ type: 'text' as const, text: notice }] : []),
+        ],
+        structuredContent: checked.data,
+      };
     } catch (err) {
       const { message, callerFault } = toCallerMessage(name, err);
       if (!callerFault) {

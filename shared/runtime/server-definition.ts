@@ -13,6 +13,11 @@ export interface ServerDefinition {
   tools: AnyTool[];
   resources?: AnyResource[];
   prompts?: AnyPrompt[];
+  /**
+   * The server answers from landed source data: when the caller's tenant has none, the first answer says so
+   * and how to load some (tenant-notice.ts).
+   */
+  readsTenantData?: boolean;
   /** Runs once when the server process starts (e.g. a file watcher); may return a stop function. */
   start?(ctx: StartContext): Promise<void | (() => Promise<void>)>;
 }

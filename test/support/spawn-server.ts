@@ -38,7 +38,14 @@ export async function spawnStdioServer(
 export async function startHttpServer(
   name: string,
   options: { env?: Record<string, string>; args?: string[]; port?: number } = {},
-): Promise<{ url: string; port: number; stderr: () => string; close(): Promise<void> }> {
+): Promise<{
+  url: string;
+  port: number;
+  stderr: () => string;
+  /** The process's exit code, or null while it runs. */
+  exitCode: () => number | null;
+  close(): Promise<void>;
+}> {
   const port = options.port ?? 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
@@ -68,6 +75,7 @@ export async function startHttpServer(
     url: `http://127.0.0.1:${port}/mcp`,
     port,
     stderr: () => stderr,
+    exitCode: () => child.exitCode,
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
