@@ -13,6 +13,7 @@ export const definition = defineServer({
   name: 'gong-analytics',
   title: 'Sophia Gong analytics',
   version: '0.1.0',
+  readsTenantData: true,
   instructions:
     'Conversation intelligence over every Gong call: find calls (search_calls), read one (get_call), interaction stats ' +
     '(call_stats), objections and how reps handle them (objections, compare_reps), competitors, rising and falling ' +
