@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerIdentityCommands } from './commands/identity.js';
@@ -24,6 +25,7 @@ registerServeCommands(program);
 registerReviewCommands(program);
 registerIngestCommands(program);
 registerDemoCommands(program);
+registerAnalyzeCommands(program);
 registerIdentityCommands(program);
 
 await runCli(program, process.argv);

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { AnalysisTables } from './tables/analysis.js';
+import type { CustomerTables } from './tables/customer.js';
 import type { IdentityTables } from './tables/identity.js';
 
 /**
@@ -514,7 +515,7 @@ export interface UnifiedModelTables {
 }
 
 /** Every table of the unified model: 0001's, plus the interfaces of later migrations (one line each). */
-export interface Database extends UnifiedModelTables, AnalysisTables, IdentityTables {}
+export interface Database extends UnifiedModelTables, AnalysisTables, IdentityTables, CustomerTables {}
 
 export type TableName = keyof Database;
 export type Row<T extends TableName> = Selectable<Database[T]>;

@@ -2,6 +2,7 @@ import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS, sql }
 import * as m0001 from './migrations/0001-unified-model.js';
 import * as m0002 from './migrations/0002-analysis.js';
 import * as m0003 from './migrations/0003-identity.js';
+import * as m0004 from './migrations/0004-customer.js';
 import { type AnyDb, ensureExtensions, type TableSpec } from './table-spec.js';
 
 /**
@@ -20,6 +21,7 @@ export const migrations: Record<string, SophiaMigration> = {
   '0001-unified-model': m0001,
   '0002-analysis': m0002,
   '0003-identity': m0003,
+  '0004-customer': m0004,
 };
 
 /** The tables every migration creates, by name. */

@@ -1,5 +1,7 @@
 import type { SophiaDatabase } from '../db/database.js';
+import { healthStage } from '../health/stage.js';
 import type { Logger } from '../log/logger.js';
+import { analysisStage } from './analysis-stage.js';
 
 /**
  * The stages that run after data lands and before servers read it (ARCHITECTURE.md, "Analysis"):
@@ -30,7 +32,7 @@ export interface StageOutcome {
 }
 
 /** The stages, in order (a later stage may read what an earlier one derived). */
-export const AFTER_INGEST_STAGES: readonly AfterIngestStage[] = [];
+export const AFTER_INGEST_STAGES: readonly AfterIngestStage[] = [analysisStage, healthStage];
 
 /** Runs every stage (or those not in `skip`) in order; a failing stage stops the rest and is reported. */
 export async function runAfterIngest(
