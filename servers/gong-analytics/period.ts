@@ -12,12 +12,20 @@ export interface DateRange {
 }
 
 export const PERIOD_PATTERN = /^(\d{4})(?:-(Q[1-4]|\d{2}))?$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDate(what: 'from' | 'to', value: string): Date {
+  const d = new Date(`${value}T00:00:00Z`);
+  if (!DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value)
+    throw new ToolInputError(`${what} is a date YYYY-MM-DD, e.g. "2025-03-31" (got '${value}').`);
+  return d;
+}
 
 export function parsePeriod(period: string): { from: Date; to: Date; label: string } {
   const m = PERIOD_PATTERN.exec(period.trim());
   if (!m) {
     throw new ToolInputError(
-      `period '${period}' is not a period: use a year ("2025"), a quarter ("2025-Q3") or a month ("2025-07").`,
+      `period '${period}' is not a period: period is a year "2025", a quarter "2025-Q3" or a month "2025-07".`,
     );
   }
   const year = Number(m[1]);
@@ -52,12 +60,12 @@ export function dateRange(args: {
     labels.push(p.label);
   }
   if (args.from) {
-    const f = new Date(`${args.from}T00:00:00Z`);
+    const f = parseDate('from', args.from);
     if (!from || f > from) from = f;
     labels.push(`from ${args.from}`);
   }
   if (args.to) {
-    const t = new Date(`${args.to}T00:00:00Z`);
+    const t = parseDate('to', args.to);
     t.setUTCDate(t.getUTCDate() + 1);
     if (!to || t < to) to = t;
     labels.push(`to ${args.to}`);

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { stageKey } from '../format.js';
 import type { ObjectionType } from '../inputs.js';
 import { dateRange } from '../period.js';
-import { resolveAccount, resolveRep, type Rep, type Trx } from './resolve.js';
+import { resolveAccount, resolveCalls, resolveRep, type Rep, type Trx } from './resolve.js';
 
 /**
  * The call filters several tools share (rep, account, dates, deal stage and outcome, tracker, objection
@@ -20,12 +20,14 @@ export interface CallFilterArgs {
   tracker?: string | undefined;
   objectionType?: ObjectionType | undefined;
   competitor?: string | undefined;
+  callIds?: string[] | undefined;
 }
 
 export interface ResolvedFilter {
   rep: Rep | null;
   accountName: string | null;
   accountIds: string[] | null;
+  callUuids: string[] | null;
   range: { from: Date | null; to: Date | null; label: string };
   args: CallFilterArgs;
   /** Words describing the filter, for the answer's header. */
@@ -36,6 +38,7 @@ export async function resolveFilter(trx: Trx, args: CallFilterArgs): Promise<Res
   const range = dateRange(args);
   const rep = args.rep ? await resolveRep(trx, args.rep) : null;
   const account = args.account ? await resolveAccount(trx, args.account) : null;
+  const calls = args.callIds?.length ? await resolveCalls(trx, args.callIds) : null;
   const parts = [
     rep ? `rep ${rep.name}` : '',
     account ? `account ${account.name}` : '',
@@ -45,11 +48,13 @@ export async function resolveFilter(trx: Trx, args: CallFilterArgs): Promise<Res
     args.tracker ? `tracker "${args.tracker}"` : '',
     args.objectionType ? `${args.objectionType} objection` : '',
     args.competitor ? `competitor ${args.competitor}` : '',
+    calls ? `${calls.length} call(s)` : '',
   ].filter(Boolean);
   return {
     rep,
     accountName: account?.name ?? null,
     accountIds: account?.ids ?? null,
+    callUuids: calls?.map((c) => c.id) ?? null,
     range,
     args,
     description: parts.length ? parts.join(', ') : 'all calls',
@@ -65,8 +70,9 @@ export const outcomeSql = sql<
 >`case when o.id is null then null when o.is_won then 'won' when o.is_closed then 'lost' else 'open' end`;
 
 /** The conditions over `c` (calls) and `o` (its deal). Always at least `true`. */
-export function filterSql(f: ResolvedFilter, extra: { objections?: boolean } = {}): RawBuilder<boolean> {
+export function filterSql(f: ResolvedFilter): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
+  if (f.callUuids) parts.push(sql`c.id = any(${f.callUuids}::uuid[])`);
   if (f.rep) parts.push(sql`c.primary_user_id = any(${f.rep.userIds}::uuid[])`);
   if (f.accountIds) parts.push(sql`c.account_id = any(${f.accountIds}::uuid[])`);
   if (f.range.from) parts.push(sql`c.started_at >= ${f.range.from}`);
@@ -80,6 +86,13 @@ export function filterSql(f: ResolvedFilter, extra: { objections?: boolean } = {
     parts.push(
       sql`exists (select 1 from tracker_hits th where th.call_id = c.id and lower(th.tracker) = ${f.args.tracker.toLowerCase()})`,
     );
-  void extra;
+  if (f.args.objectionType)
+    parts.push(
+      sql`exists (select 1 from objection_episodes oe where oe.call_id = c.id and oe.type = ${f.args.objectionType})`,
+    );
+  if (f.args.competitor)
+    parts.push(
+      sql`exists (select 1 from competitor_mentions cm where cm.call_id = c.id and lower(cm.competitor) = ${f.args.competitor.toLowerCase()})`,
+    );
   return parts.length ? sql<boolean>`${sql.join(parts, sql` and `)}` : sql<boolean>`true`;
 }

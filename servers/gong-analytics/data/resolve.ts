@@ -19,6 +19,8 @@ export interface Rep {
   team: string | null;
   /** Every user row of the person (all sources). */
   userIds: string[];
+  /** The identity cluster key (canonical_id, or the user id when unlinked). */
+  key: string;
 }
 
 export interface CallRef {
@@ -87,7 +89,7 @@ export async function listReps(trx: Trx): Promise<Rep[]> {
     group by 1`.execute(trx);
   return rows
     .filter((r) => r.name || r.email)
-    .map((r) => ({ name: r.name ?? r.email!, email: r.email, team: r.team, userIds: r.ids }));
+    .map((r) => ({ name: r.name ?? r.email!, email: r.email, team: r.team, userIds: r.ids, key: r.key }));
 }
 
 export async function resolveRep(trx: Trx, text: string): Promise<Rep> {
@@ -143,6 +145,7 @@ export async function resolveRep(trx: Trx, text: string): Promise<Rep> {
     email: members.find((m) => m.email)?.email ?? null,
     team: members.find((m) => m.team)?.team ?? null,
     userIds: members.map((m) => m.id),
+    key: [...keys][0]!,
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { resolveFilter } from '../data/call-filter.js';
+import { callContentIndexed, searchCallContent } from '../data/content-search.js';
 import {
   callSummaries,
   listCalls,
@@ -54,25 +55,19 @@ export const searchCalls = defineTool({
   name: 'search_calls',
   title: 'Search calls',
   toolset: 'calls',
-  description: `Finds Gong calls by filters and/or words said in them. Filters: rep, account, period or from/to, dealStage, outcome (won/lost/open), objectionType, tracker, competitor. query searches transcripts ("quoted phrases", OR, -word). Each hit cites call id, speaker and time. Newest first without a query, best match first with one. Paged (cursor).`,
+  description: `Finds Gong calls by filters and/or words said in them. query searches transcripts ("quoted phrases", OR, -word). Each hit cites call id, speaker and time. Newest first without a query, best match first with one. Paged (cursor).`,
   input: {
-    query: z
-      .string()
-      .trim()
-      .min(2, 'query needs at least 2 characters')
-      .max(500)
-      .optional()
-      .describe('Words said in the call'),
+    query: z.string().trim().max(500).optional().describe('Words said in the call'),
     rep: repInput.optional(),
     account: accountInput.optional(),
     period: periodInput.optional(),
     from: dateInput('from').optional(),
     to: dateInput('to').optional(),
-    dealStage: z.string().trim().min(2).max(100).optional().describe('e.g. "Negotiation/Review"'),
+    dealStage: z.string().trim().max(100).optional().describe('e.g. "Negotiation/Review"'),
     outcome: z.enum(['won', 'lost', 'open']).optional().describe("The call's deal outcome"),
     objectionType: z.enum(OBJECTION_TYPES).optional(),
-    tracker: z.string().trim().min(2).max(100).optional().describe('Tracker name'),
-    competitor: z.string().trim().min(2).max(100).optional(),
+    tracker: z.string().trim().max(100).optional().describe('Tracker name'),
+    competitor: z.string().trim().max(100).optional(),
     limit: limitInput(50, 10),
     cursor: cursorInput,
   },
@@ -93,7 +88,10 @@ export const searchCalls = defineTool({
       async (trx) => {
         const f = await resolveFilter(trx, query);
         if (query.query) {
-          const matches = await searchTranscripts(trx, f, query.query, offset + limit + 1);
+          const indexed = await callContentIndexed(trx);
+          const matches = indexed
+            ? await searchCallContent(trx, ctx.tenant, f, query.query, offset + limit + 1)
+            : await searchTranscripts(trx, f, query.query, offset + limit + 1);
           const page = matches.slice(offset, offset + limit);
           const calls = await callSummaries(
             trx,

@@ -7,10 +7,15 @@ import {
   median,
   pageCursor,
   readPageCursor,
+  round,
   stageKey,
   takeWithin,
 } from '../../../servers/gong-analytics/format.js';
+import type { RepHandlingRow } from '../../../servers/gong-analytics/data/handling.js';
+import { differences, medianRep, summarize } from '../../../servers/gong-analytics/handling.js';
 import { dateRange, parsePeriod, periodOf, previousPeriod } from '../../../servers/gong-analytics/period.js';
+import { medianOfReps, statsOf, type RepSums } from '../../../servers/gong-analytics/stats.js';
+import { normalCdf, rankChanges, termChange } from '../../../servers/gong-analytics/trend-math.js';
 
 describe('gong-analytics pure helpers', () => {
   it('formats offsets and citations', () => {
@@ -91,5 +96,105 @@ describe('gong-analytics pure helpers', () => {
     expect(() => readPageCursor(c, { rep: 'b' })).toThrow(/different query/);
     expect(() => readPageCursor('%%%', { rep: 'a' })).toThrow(/cursor/);
     expect(readPageCursor(undefined, {})).toBeUndefined();
+  });
+});
+
+describe('gong-analytics statistics (pure)', () => {
+  const sums = (key: string, team: string | null, calls: number, talk: number, mono: number): RepSums => ({
+    key,
+    name: key,
+    team,
+    calls,
+    sums: {
+      talkRatio: { sum: talk * calls, n: calls },
+      longestMonologueSeconds: { sum: mono * calls, n: calls },
+      longestCustomerStorySeconds: { sum: 0, n: 0 },
+      interactivity: { sum: 0, n: 0 },
+      patienceSeconds: { sum: 0, n: 0 },
+      questionRate: { sum: 0, n: 0 },
+    },
+  });
+
+  it('pools calls for a group and takes the median rep', () => {
+    const reps = [sums('a', 'S', 10, 0.4, 20), sums('b', 'S', 30, 0.6, 40), sums('c', 'S', 1, 0.9, 100)];
+    const pooled = statsOf(reps);
+    expect(pooled.calls).toBe(41);
+    expect(pooled.talkRatio).toBe(round((4 + 18 + 0.9) / 41, 3));
+    expect(pooled.interactivity).toBeNull();
+    const med = medianOfReps(reps);
+    expect(med).toMatchObject({ calls: 3, talkRatio: 0.6, longestMonologueSeconds: 40 });
+    expect(medianOfReps(reps, 5).talkRatio).toBe(0.5);
+  });
+
+  it('compares a rep with the median rep in plain words', () => {
+    const row = (
+      key: string,
+      episodes: number,
+      pauseMs: number,
+      nextSteps: number,
+      won: number,
+      closed: number,
+      handling: string,
+    ): RepHandlingRow => ({
+      key,
+      name: key,
+      team: 'S',
+      calls: 10,
+      episodes,
+      episodeCalls: episodes,
+      answered: episodes,
+      pauseMs,
+      episodeTalkRatio: 0.5,
+      nextSteps,
+      dealsClosed: closed,
+      dealsWon: won,
+      handling: { [handling]: episodes },
+    });
+    const rows = [
+      row('kevin', 4, 4000, 4, 2, 2, 'value_reframe'),
+      row('b', 4, 1000, 1, 0, 2, 'discount'),
+      row('c', 4, 1200, 2, 1, 2, 'discount'),
+    ];
+    const kevin = summarize([rows[0]!], 'kevin');
+    expect(kevin).toMatchObject({
+      episodes: 4,
+      perCall: 0.4,
+      pauseSeconds: 4,
+      nextStepRate: 1,
+      dealWinRate: 1,
+      topHandling: 'value_reframe',
+    });
+    const med = medianRep(rows);
+    expect(med).toMatchObject({
+      pauseSeconds: 1.2,
+      nextStepRate: 0.5,
+      dealWinRate: 0.5,
+      topHandling: 'discount',
+    });
+    const diffs = differences(kevin, med).join('; ');
+    expect(diffs).toContain('pauses 3.3x longer before answering (4 s vs 1.2 s)');
+    expect(diffs).toContain('next step after the objection 50 points higher');
+    expect(diffs).toContain('mostly answers with value_reframe (most reps: discount)');
+    expect(differences(med, med)).toEqual([]);
+  });
+
+  it('tests term changes for significance (two-proportion z-test)', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 4);
+    const up = termChange(60, 1000, 20, 1000);
+    expect(up.z).toBeGreaterThan(4);
+    expect(up.pValue).toBeLessThan(0.001);
+    expect(up.lift).toBeCloseTo(3);
+    const flat = termChange(21, 1000, 20, 1000);
+    expect(flat.pValue).toBeGreaterThan(0.5);
+    const ranked = rankChanges([
+      { t: 'up', change: up },
+      { t: 'flat', change: flat },
+      { t: 'down', change: termChange(5, 1000, 40, 1000) },
+      { t: 'rare', change: termChange(1, 1000, 0, 1000) },
+    ]);
+    expect(ranked.rising.map((x) => x.t)).toEqual(['up']);
+    expect(ranked.falling.map((x) => x.t)).toEqual(['down']);
+    expect(termChange(3, 10, 0, 10).lift).toBe(Infinity);
   });
 });
