@@ -2,6 +2,7 @@ import type { ServerDefinition } from '../shared/runtime/server-definition.js';
 
 /** The MCP servers the `sophia` command can run, by name. */
 export const SERVERS: Record<string, () => Promise<ServerDefinition>> = {
+  'customer-360': async () => (await import('../servers/customer-360/server.js')).definition,
   'data-dictionary': async () => (await import('../servers/data-dictionary/server.js')).definition,
   'gong-analytics': async () => (await import('../servers/gong-analytics/server.js')).definition,
   'github-review': async () => (await import('../servers/github-review/server.js')).definition,
