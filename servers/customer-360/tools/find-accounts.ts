@@ -40,7 +40,7 @@ Name matching is fuzzy: every word must appear ("Enterprise Property Group" find
     const words = args.query
       .replace(LEGAL, ' ')
       .toLowerCase()
-      .split(/[^a-z0-9@.\-]+/)
+      .split(/[^a-z0-9@.-]+/)
       .filter((w) => w.length > 0);
     const patterns = words.map((w) => `%${w.replace(/[%_\\]/g, '\\$&')}%`);
     const q = args.query.toLowerCase();

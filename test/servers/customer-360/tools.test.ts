@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tool outputs are checked field by field below */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition } from '../../../servers/customer-360/server.js';
 import { runHealth } from '../../../shared/health/stage.js';
