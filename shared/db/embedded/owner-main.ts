@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     // versions are 0755 with 0666 files. What the engine creates from now on is private through the umask.
     const repair = makePrivate(paths.home);
     if (repair.repaired > 0) {
-      log.info('made the home private to its owner (group/other access removed)', repair);
+      log.info('made the home private to its owner (group/other access removed)', { ...repair });
     }
     const server = new EmbeddedWireServer(db, { password, logger: log });
 
