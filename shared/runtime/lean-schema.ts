@@ -1,5 +1,5 @@
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * The JSON schemas tools/list hands a host (and, for input schemas, the host's model on every turn). zod's
