@@ -14,6 +14,28 @@ const root = existsSync(`${repoRoot}package.json`)
   ? repoRoot
   : fileURLToPath(new URL('../../../', import.meta.url));
 
+function serveHelp(): string {
+  return [
+    'Usage: sophia serve <server> [options]',
+    '',
+    'Runs one MCP server: over stdio by default (what Claude Desktop and Claude Code start), or over',
+    'Streamable HTTP with --http.',
+    '',
+    `Servers: ${Object.keys(SERVERS).join(', ')}`,
+    '',
+    'Options:',
+    '  --http             serve Streamable HTTP instead of stdio',
+    '  --port N           HTTP port, 0-65535 (default 8765; 0 picks a free one)',
+    '  --host ADDR        HTTP address (default 127.0.0.1)',
+    '  --stateless        HTTP without sessions',
+    '  --read-only        hide and refuse write tools',
+    "  --toolsets a,b     enable these toolsets ('all' for every one); see `sophia serve <server> --help`",
+    '',
+    'Configuration comes from the environment (SOPHIA_HOME, DATABASE_URL, SOPHIA_TENANT, ...): see the README.',
+    '',
+  ].join('\n');
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command('serve')
@@ -26,6 +48,10 @@ export function registerServeCommands(program: Command): void {
       'server options: --http --port N --host ADDR --stateless --read-only --toolsets a,b',
     )
     .action(async (name: string, options: string[]) => {
+      if (name === '--help' || name === '-h' || name === 'help') {
+        process.stdout.write(serveHelp());
+        return;
+      }
       await runServerMain(await loadServer(name), options);
     });
 

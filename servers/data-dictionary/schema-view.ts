@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { LiveColumn, LiveTable } from '../../shared/db/introspect.js';
+import { countOf } from '../../shared/util/plural.js';
 
 /**
  * Pure functions over the live schema: search, selection and rendering. No I/O here.
@@ -65,7 +66,9 @@ export function renderTableMarkdown(
   detail: 'summary' | 'full',
 ): string {
   const t = s.table;
-  const count = rowCount ? `${rowCount.exact ? '' : '~'}${rowCount.count} rows` : 'rows not counted';
+  const count = rowCount
+    ? `${rowCount.exact ? '' : '~'}${countOf(rowCount.count, 'row')}`
+    : 'rows not counted';
   const flags = [t.partitioned ? 'partitioned by month' : '', t.rowSecurity ? 'tenant-scoped' : '']
     .filter(Boolean)
     .join(', ');

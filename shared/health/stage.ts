@@ -9,6 +9,7 @@ import { accountFeatures, FEATURE_NAMES, type FeatureName } from './features.js'
 import { type AccountHistory, isCustomerAt } from './history.js';
 import { loadHistories } from './load-histories.js';
 import { HEALTH_MODEL_VERSION, healthScore } from './score.js';
+import { countOf } from '../util/plural.js';
 
 /**
  * The `health` after-ingest stage (last in AFTER_INGEST_STAGES), also `sophia health`:
@@ -72,7 +73,9 @@ export async function runHealth(
 ): Promise<HealthRunSummary> {
   const log = options.log ?? (() => {});
   const signals = await db.withTenant(tenant, (trx) => deriveSignals(trx, tenant));
-  log(`signals: ${signals.calls} calls, ${signals.slack} Slack messages, ${signals.cases} cases scored`);
+  log(
+    `signals: ${countOf(signals.calls, 'call')}, ${countOf(signals.slack, 'Slack message')}, ${countOf(signals.cases, 'case')} scored`,
+  );
   return db.withTenant(tenant, async (trx) => {
     const { histories, dataStart, dataEnd } = await loadHistories(trx);
     const summary: HealthRunSummary = {
@@ -126,7 +129,7 @@ export async function runHealth(
     }
     summary.scored = rows.length;
     log(
-      `health: ${rows.length} accounts scored, ${summary.unchanged} unchanged (as of ${summary.asOf.slice(0, 10)})`,
+      `health: ${countOf(rows.length, 'account')} scored, ${summary.unchanged} unchanged (as of ${summary.asOf.slice(0, 10)})`,
     );
 
     // 3. churn model and predictions.

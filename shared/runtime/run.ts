@@ -28,8 +28,13 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
     process.exit(64);
   }
   if (values.help) {
-    process.stderr.write(`sophia-${def.name}: ${def.title}\n${USAGE}\n`);
+    process.stderr.write(`sophia-${def.name}: ${def.title}\n${USAGE}\n${toolsetsHelp(def)}`);
     return;
+  }
+  const port = parsePort(values.port);
+  if (typeof port === 'string') {
+    process.stderr.write(`sophia-${def.name}: ${port}\n${USAGE}\n`);
+    process.exit(64);
   }
   let config: SophiaConfig;
   try {
@@ -82,7 +87,7 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
       const { startHttp } = await import('./http.js');
       const http = await startHttp(def, rt, {
         host: values.host ?? '127.0.0.1',
-        port: Number(values.port ?? 8765),
+        port,
         stateless: Boolean(values.stateless),
       });
       stops.push(() => http.close());
@@ -134,6 +139,21 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
       });
     }
   }
+}
+
+/** `--port`: a whole number 0-65535 (0 = any free port), default 8765; else the message to print. */
+export function parsePort(raw: string | undefined): number | string {
+  if (raw === undefined) return 8765;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(port) || port > 65535) {
+    return `--port must be a whole number from 0 to 65535 (0 picks a free port); got '${raw}'`;
+  }
+  return port;
+}
+
+function toolsetsHelp(def: ServerDefinition): string {
+  const sets = [...new Set(def.tools.map((t) => t.toolset))];
+  return sets.length > 0 ? `toolsets: ${sets.join(', ')}\n` : '';
 }
 
 function parse(argv: string[]) {

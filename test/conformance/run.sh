@@ -9,7 +9,9 @@ DB=sophia_conformance_$$
 PORT=${CONFORMANCE_PORT:-18765}
 psql "$PG_URL" -qc "create database $DB" >/dev/null
 DB_URL="${PG_URL%/*}/$DB"
+# The suite opens a new session per scenario and never closes them: above the default cap of 20 per caller.
 SOPHIA_HOME=$(mktemp -d) DATABASE_URL="$DB_URL" SOPHIA_TENANT=conformance SOPHIA_LOG_LEVEL=warn \
+  SOPHIA_HTTP_MAX_SESSIONS_PER_CALLER=200 \
   node --import tsx servers/data-dictionary/main.ts --http --port "$PORT" 2>/tmp/sophia-conformance-server.log &
 SERVER=$!
 cleanup() {

@@ -4,6 +4,7 @@ import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { callCitation, pct, RESPONSE_TOKENS, round, takeWithin } from '../format.js';
 import { dateInput, periodInput } from '../inputs.js';
 import { dateRange } from '../period.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 /**
  * Competitors named on calls, with the deals of those calls: won / lost / open after the mention, the
@@ -168,7 +169,7 @@ export const competitors = defineTool({
     });
     const baseline = deals(r.base);
     const line = (c: (typeof items)[number]) =>
-      `- ${c.competitor}: ${c.mentions} mentions on ${c.calls} calls (${c.accounts} accounts); ${Object.entries(
+      `- ${c.competitor}: ${countOf(c.mentions, 'mention')} on ${countOf(c.calls, 'call')} (${countOf(c.accounts, 'account')}); ${Object.entries(
         c.contexts,
       )
         .map(([k, v]) => `${k} ${v}`)

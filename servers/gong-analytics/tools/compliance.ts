@@ -4,6 +4,7 @@ import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { callCitation, pageCursor, readPageCursor, RESPONSE_TOKENS, takeWithin } from '../format.js';
 import { cursorInput, dateInput, limitInput, periodInput } from '../inputs.js';
 import { dateRange } from '../period.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 interface FindingRow {
   source: string;
@@ -148,7 +149,7 @@ export const compliance = defineTool({
     const line = (f: FindingRow) =>
       `- [${f.severity}] ${f.rule}${f.term ? ` "${f.term}"${f.protectedClass ? ` (${f.protectedClass})` : ''}` : ''}: ${f.text ? `"${f.text}" ` : ''}${f.details ? `${JSON.stringify(f.details)} ` : ''}— ${where(f)}${f.cite ? `; ${f.cite}` : ''}`;
     const topicsText = r.topics
-      .map((t) => `${t.topic} ${t.calls} calls (customers on ${t.customerCalls})`)
+      .map((t) => `${t.topic} ${countOf(t.calls, 'call')} (customers on ${t.customerCalls})`)
       .join('; ');
     const picked = takeWithin(
       r.findings,

@@ -22,6 +22,7 @@ import {
   repInput,
 } from '../inputs.js';
 import { periodOf } from '../period.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 const objectionOut = z.object({
   callId: z.string(),
@@ -131,7 +132,7 @@ export const objections = defineTool({
     const countsText = r.counts
       .map(
         (c) =>
-          `${c.type} ${c.episodes} on ${c.calls} calls (answered ${pct(c.answered / c.episodes)}, next step ${pct(c.nextStep / c.episodes)}, deals won ${c.won} / lost ${c.lost})`,
+          `${c.type} ${c.episodes} on ${countOf(c.calls, 'call')} (answered ${pct(c.answered / c.episodes)}, next step ${pct(c.nextStep / c.episodes)}, deals won ${c.won} / lost ${c.lost})`,
       )
       .join('; ');
     const trendText = trend

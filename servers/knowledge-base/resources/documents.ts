@@ -4,6 +4,7 @@ import { docUri } from '../citations.js';
 import { linesOf } from '../document-view.js';
 import { knowledgeBaseFor } from '../knowledge-base.js';
 import { COLLECTION } from '../sources.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 /** kb://docs/{+path}: every knowledge-base document as a readable resource, listed and path-completed. */
 export const documentResource = defineResource({
@@ -24,7 +25,7 @@ export const documentResource = defineResource({
       uri: docUri(d.path),
       name: d.path,
       ...(d.title ? { title: d.title } : {}),
-      description: `${d.chunks} chunks${d.tags.length ? `; tags: ${d.tags.join(', ')}` : ''}`,
+      description: `${countOf(d.chunks, 'chunk')}${d.tags.length ? `; tags: ${d.tags.join(', ')}` : ''}`,
       mimeType: d.mime === 'text/markdown' ? 'text/markdown' : 'text/plain',
     }));
   },

@@ -6,6 +6,7 @@ import { documentChunks, findDocument, listDocuments } from '../../../shared/sea
 import { citation, docUri } from '../citations.js';
 import { findSections, linesOf, outline, sectionExtent } from '../document-view.js';
 import { knowledgeBaseFor } from '../knowledge-base.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 const sectionOut = z.object({ heading: z.string().nullable(), startLine: z.number().int(), endLine: z.number().int() });
 
@@ -197,7 +198,7 @@ Filter by folder (path) or tag; paged with cursor.`,
         problems: [...state.problems.values()].slice(0, 50),
       },
     };
-    const lines = page.map((d) => `- ${d.path} — ${d.title ?? '(untitled)'}${d.tags.length ? ` [${d.tags.join(', ')}]` : ''} (${d.chunks} chunks)`);
+    const lines = page.map((d) => `- ${d.path} — ${d.title ?? '(untitled)'}${d.tags.length ? ` [${d.tags.join(', ')}]` : ''} (${countOf(d.chunks, 'chunk')})`);
     const problems = structured.index.problems.map((p) => `- ${p.path}: ${p.message}`);
     return {
       structured,

@@ -8,6 +8,7 @@ import { citation, docUri } from '../citations.js';
 import { MAX_DOCUMENT_BYTES } from '../extract.js';
 import { knowledgeBaseFor } from '../knowledge-base.js';
 import { COLLECTION } from '../sources.js';
+import { countOf } from '../../../shared/util/plural.js';
 
 const PATH = /^(?!.*(^|\/)\.)(?!.*\/\/)[A-Za-z0-9][A-Za-z0-9 _.\-/]*\.(md|txt)$/;
 
@@ -81,7 +82,7 @@ Documents that come from Sophia's shipped guides, configured folders or GitHub c
         sizeBytes: Buffer.byteLength(text, 'utf8'),
         outline,
       },
-      text: `${existing ? 'Updated' : 'Added'} ${args.path} (${saved.chunks.length} chunks, searchable now).\n${outline.map((o) => `- [${o.citation}]`).join('\n')}`,
+      text: `${existing ? 'Updated' : 'Added'} ${args.path} (${countOf(saved.chunks.length, 'chunk')}, searchable now).\n${outline.map((o) => `- [${o.citation}]`).join('\n')}`,
     };
   },
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { nodeArgsFor, siblingModule } from '../../process/node-entry.js';
 import { isAlive, type OwnerInfo, readOwner } from './owner-lock.js';
@@ -60,6 +60,11 @@ export async function findEmbeddedDatabase(home: string): Promise<EmbeddedDataba
 function startOwner(options: EmbeddedOptions): { exited: () => number | null } {
   const paths = embeddedPaths(options.home);
   mkdirSync(options.home, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(options.home, 0o700); // a home made by an earlier version may be 0755 (the owner repairs the rest)
+  } catch {
+    // not ours to change: the owner process reports what it could not repair
+  }
   const logFd = openSync(paths.logFile, 'a', 0o600);
   const child = spawn(
     process.execPath,

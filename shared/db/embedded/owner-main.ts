@@ -12,6 +12,7 @@ import { createLogger } from '../../log/logger.js';
 import { openPglite } from './open-pglite.js';
 import { acquireOwnerLock } from './owner-lock.js';
 import { embeddedPaths } from './paths.js';
+import { makePrivate, PRIVATE_UMASK } from './private-files.js';
 import { listenOnStablePort } from './stable-port.js';
 import { EmbeddedWireServer } from './wire-server.js';
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     },
   });
   if (!values.home) throw new Error('--home is required');
+  // Everything this process creates (pgdata, pg_hba.conf, WAL, logs) is for its owner only.
+  process.umask(PRIVATE_UMASK);
   const paths = embeddedPaths(values.home);
   const idleMs = Number(values['idle-seconds']) * 1000;
 
@@ -52,6 +55,12 @@ async function main(): Promise<void> {
   try {
     const password = readOrCreatePassword(paths.passwordFile);
     const db = await openPglite({ dataDir: paths.dataDir });
+    // After opening: PGlite unpacks a new data directory with explicit 0666 modes, and homes made by earlier
+    // versions are 0755 with 0666 files. What the engine creates from now on is private through the umask.
+    const repair = makePrivate(paths.home);
+    if (repair.repaired > 0) {
+      log.info('made the home private to its owner (group/other access removed)', { ...repair });
+    }
     const server = new EmbeddedWireServer(db, { password, logger: log });
 
     const stop = async (reason: string, code = 0) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../log/logger.js';
 import type { IncomingRecord, RecordSink } from '../types.js';
+import { countOf } from '../../util/plural.js';
 
 /**
  * Internal SQL: runs a query on another PostgreSQL database and emits each row as a record of source `sql`,
@@ -259,7 +260,7 @@ export async function ingestSql(options: SqlIngestOptions): Promise<SqlIngestRes
   await client.query(`close ${CURSOR_NAME}`).catch(() => undefined);
   if (result.nullCursors > 0)
     sink.note(
-      `sql ${entity}: ${result.nullCursors} rows had no ${cursorColumn} value; the cursor did not move for them`,
+      `sql ${entity}: ${countOf(result.nullCursors, 'row')} had no ${cursorColumn} value; the cursor did not move for them`,
     );
   options.logger?.info('sql ingest finished', {
     entity,
