@@ -69,7 +69,10 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
       // A document saved before per-tenant folders existed (the old shared folder): it belongs to the
       // installation's default tenant from now on, and to no other tenant.
       mkdirSync(join(home, 'knowledge-base', 'old'), { recursive: true });
-      writeFileSync(join(home, 'knowledge-base', 'old', 'legacy-note.md'), '# Legacy note\n\nThe quokka rollout plan.\n');
+      writeFileSync(
+        join(home, 'knowledge-base', 'old', 'legacy-note.md'),
+        '# Legacy note\n\nThe quokka rollout plan.\n',
+      );
       // What the old build left in the index: every tenant had indexed the shared folder.
       for (const tenant of ['acme', 'globex']) {
         await t.sophia.withTenant(tenant, async (trx) => {
@@ -93,7 +96,14 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
               .executeTakeFirstOrThrow();
             await trx
               .insertInto('kb_chunks')
-              .values({ tenant_id: tenant, document_id: doc.id, chunk_index: 0, start_line: 1, end_line: 1, content: words })
+              .values({
+                tenant_id: tenant,
+                document_id: doc.id,
+                chunk_index: 0,
+                start_line: 1,
+                end_line: 1,
+                content: words,
+              })
               .execute();
           }
         });
@@ -116,10 +126,19 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
         content: '# Pricing plan\n\nAcme raises the otter tier by nine percent in March.\n',
         tags: ['pricing'],
       });
-      await ok(acme, 'save_document', { path: 'notes/same-name.md', content: '# Same name\n\nAcme wrote this: walrus.\n' });
+      await ok(acme, 'save_document', {
+        path: 'notes/same-name.md',
+        content: '# Same name\n\nAcme wrote this: walrus.\n',
+      });
       globex = await connect(server.url, { tenant: 'globex', roles: ['read', 'write'] });
-      await ok(globex, 'save_document', { path: 'notes/globex-roadmap.md', content: '# Roadmap\n\nGlobex ships the heron console.\n' });
-      await ok(globex, 'save_document', { path: 'notes/same-name.md', content: '# Same name\n\nGlobex wrote this: pelican.\n' });
+      await ok(globex, 'save_document', {
+        path: 'notes/globex-roadmap.md',
+        content: '# Roadmap\n\nGlobex ships the heron console.\n',
+      });
+      await ok(globex, 'save_document', {
+        path: 'notes/same-name.md',
+        content: '# Same name\n\nGlobex wrote this: pelican.\n',
+      });
     });
     afterAll(async () => {
       await acme?.close();
@@ -148,16 +167,25 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
 
     it('search, list and get show a tenant only its own documents', async () => {
       const search = async (c: Client, query: string) =>
-        ((await ok(c, 'search_knowledge', { query, mode: 'fts', limit: 10 })).hits as Array<{ path: string; text: string }>);
+        (await ok(c, 'search_knowledge', { query, mode: 'fts', limit: 10 })).hits as Array<{
+          path: string;
+          text: string;
+        }>;
       expect((await search(acme, 'otter tier')).map((h) => h.path)).toContain('notes/pricing-plan.md');
       expect((await search(globex, 'otter tier')).map((h) => h.path)).not.toContain('notes/pricing-plan.md');
       expect((await search(globex, 'heron console')).map((h) => h.path)).toContain('notes/globex-roadmap.md');
-      expect((await search(acme, 'heron console')).map((h) => h.path)).not.toContain('notes/globex-roadmap.md');
+      expect((await search(acme, 'heron console')).map((h) => h.path)).not.toContain(
+        'notes/globex-roadmap.md',
+      );
       expect((await search(acme, 'quokka rollout')).map((h) => h.path)).toContain('old/legacy-note.md');
       expect(await search(globex, 'quokka rollout')).toEqual([]);
       // Rows the old shared folder left in the index are gone; the moved file is indexed from its new place.
-      for (const c of [acme, globex]) expect((await call(c, 'get_document', { path: 'old/leaked.md' })).isError).toBe(true);
-      const old = async (c: Client) => ((await ok(c, 'list_documents', { path: 'old' })).documents as Array<{ path: string }>).map((d) => d.path);
+      for (const c of [acme, globex])
+        expect((await call(c, 'get_document', { path: 'old/leaked.md' })).isError).toBe(true);
+      const old = async (c: Client) =>
+        ((await ok(c, 'list_documents', { path: 'old' })).documents as Array<{ path: string }>).map(
+          (d) => d.path,
+        );
       expect(await old(acme)).toEqual(['old/legacy-note.md']);
       expect(await old(globex)).toEqual([]);
       expect((await ok(acme, 'get_document', { path: 'old/legacy-note.md' })).source).toBe(
@@ -166,7 +194,9 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
       expect(JSON.stringify(await search(globex, 'walrus pelican'))).not.toMatch(/walrus/);
 
       const listed = async (c: Client) =>
-        ((await ok(c, 'list_documents', { path: 'notes', limit: 200 })).documents as Array<{ path: string }>).map((d) => d.path).sort();
+        ((await ok(c, 'list_documents', { path: 'notes', limit: 200 })).documents as Array<{ path: string }>)
+          .map((d) => d.path)
+          .sort();
       expect(await listed(acme)).toEqual(['notes/pricing-plan.md', 'notes/same-name.md']);
       expect(await listed(globex)).toEqual(['notes/globex-roadmap.md', 'notes/same-name.md']);
 
@@ -182,27 +212,41 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
       expect(await uris(acme)).toContain('kb://docs/notes/pricing-plan.md');
       expect(await uris(globex)).not.toContain('kb://docs/notes/pricing-plan.md');
       expect(await uris(globex)).not.toContain('kb://docs/old/legacy-note.md');
-      await expect(globex.readResource({ uri: 'kb://docs/notes/pricing-plan.md' })).rejects.toThrow(/No knowledge-base document/);
+      await expect(globex.readResource({ uri: 'kb://docs/notes/pricing-plan.md' })).rejects.toThrow(
+        /No knowledge-base document/,
+      );
       const read = await globex.readResource({ uri: 'kb://docs/notes/same-name.md' });
       expect(JSON.stringify(read.contents)).toMatch(/pelican/);
       expect(JSON.stringify(read.contents)).not.toMatch(/walrus/);
 
       const complete = async (c: Client, value: string) =>
         (
-          await c.complete({ ref: { type: 'ref/resource', uri: 'kb://docs/{+path}' }, argument: { name: 'path', value } })
+          await c.complete({
+            ref: { type: 'ref/resource', uri: 'kb://docs/{+path}' },
+            argument: { name: 'path', value },
+          })
         ).completion.values;
-      expect(await complete(acme, 'notes/')).toEqual(expect.arrayContaining(['notes/pricing-plan.md', 'notes/same-name.md']));
+      expect(await complete(acme, 'notes/')).toEqual(
+        expect.arrayContaining(['notes/pricing-plan.md', 'notes/same-name.md']),
+      );
       expect(await complete(acme, 'notes/')).not.toContain('notes/globex-roadmap.md');
-      expect(await complete(globex, 'notes/')).toEqual(expect.arrayContaining(['notes/globex-roadmap.md', 'notes/same-name.md']));
+      expect(await complete(globex, 'notes/')).toEqual(
+        expect.arrayContaining(['notes/globex-roadmap.md', 'notes/same-name.md']),
+      );
       expect(await complete(globex, 'notes/')).not.toContain('notes/pricing-plan.md');
       expect(await complete(globex, 'old/')).toEqual([]);
     });
 
     it('shares the shipped guides with every tenant, read-only', async () => {
       for (const c of [acme, globex]) {
-        const docs = (await ok(c, 'list_documents', { path: 'compliance', limit: 200 })).documents as Array<{ path: string }>;
+        const docs = (await ok(c, 'list_documents', { path: 'compliance', limit: 200 })).documents as Array<{
+          path: string;
+        }>;
         expect(docs.map((d) => d.path)).toContain('compliance/fair-housing.md');
-        const refused = await call(c, 'save_document', { path: 'compliance/fair-housing.md', content: '# Mine now\n' });
+        const refused = await call(c, 'save_document', {
+          path: 'compliance/fair-housing.md',
+          content: '# Mine now\n',
+        });
         expect(refused.isError).toBe(true);
         expect(refused.content[0]!.text).toMatch(/belongs to Sophia's knowledge base/);
       }
