@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { sql } from 'kysely';
 import type { SophiaConfig } from '../../shared/config/config.js';
 import type { SophiaDatabase } from '../../shared/db/database.js';
 import { anthropicLlm, type Llm, noLlm } from '../../shared/llm/llm.js';
@@ -8,12 +9,23 @@ import { SearchService, type TenantSearch } from '../../shared/search/search-ser
 import { contextualize } from './contextual.js';
 import { DocumentError, extractDocument, type ExtractedDocument } from './extract.js';
 import { GithubReader } from './github-source.js';
-import { COLLECTION, type FolderSource, type GithubSource, type KbSource, listFolder, sourcesFromConfig } from './sources.js';
+import {
+  COLLECTION,
+  ensureWritableFolder,
+  type FolderSource,
+  type GithubSource,
+  type KbSource,
+  listFolder,
+  migrateLegacyFolder,
+  sharedSourcesFromConfig,
+  writableSource,
+} from './sources.js';
 
 /**
  * The knowledge base of one server process: its sources, the search service, and per tenant the state of
  * the last sync (what was indexed, what was refused and why). Syncing indexes new and changed files and
  * removes documents whose files are gone; the watcher (watcher.ts) feeds single-file changes in between.
+ * A tenant's index holds the shared reference sources and its own folder only (see sources.ts).
  */
 export interface Problem {
   path: string;
@@ -38,9 +50,11 @@ export interface TenantState {
 }
 
 export class KnowledgeBase {
-  readonly sources: KbSource[];
+  /** The shared reference sources (read-only); `sourcesFor(tenant)` adds the tenant's own folder. */
+  readonly shared: KbSource[];
   readonly service: SearchService;
   readonly #tenants = new Map<string, TenantState>();
+  readonly #writable = new Map<string, FolderSource>();
   readonly #github: GithubReader;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -50,7 +64,8 @@ export class KnowledgeBase {
     readonly logger: Logger,
     options: { service?: SearchService } = {},
   ) {
-    this.sources = sourcesFromConfig(config);
+    this.shared = sharedSourcesFromConfig(config);
+    migrateLegacyFolder(config, logger);
     this.service = options.service ?? new SearchService({ config, database, logger: logger.child('search') });
     this.#github = new GithubReader(config);
   }
@@ -59,8 +74,20 @@ export class KnowledgeBase {
     return this.service.forTenant(tenant);
   }
 
-  get writable(): FolderSource {
-    return this.sources.find((s): s is FolderSource => s.kind === 'folder' && s.writable)!;
+  /** The tenant's own folder (created 0700 on first use): the only place its save_document writes. */
+  writableFor(tenant: string): FolderSource {
+    let s = this.#writable.get(tenant);
+    if (!s) {
+      ensureWritableFolder(this.config, tenant);
+      s = writableSource(this.config, tenant);
+      this.#writable.set(tenant, s);
+    }
+    return s;
+  }
+
+  /** Every source of a tenant: the shared ones, then its own folder. */
+  sourcesFor(tenant: string): KbSource[] {
+    return [...this.shared, this.writableFor(tenant)];
   }
 
   /** The process's default model access for contextual retrieval (sampling needs a tool call's context). */
@@ -99,7 +126,9 @@ export class KnowledgeBase {
   async syncAll(tenant: string, state = this.state(tenant)): Promise<SyncSummary> {
     const t0 = performance.now();
     const summary: SyncSummary = { indexed: 0, unchanged: 0, removed: 0, problems: [], at: new Date(), ms: 0 };
-    for (const source of this.sources) {
+    const sources = this.sourcesFor(tenant);
+    summary.removed += await this.#dropForeignFiles(tenant, sources);
+    for (const source of sources) {
       try {
         if (source.kind === 'folder') await this.#syncFolder(tenant, source, summary, state);
         else await this.#syncGithub(tenant, source, summary, state);
@@ -139,6 +168,33 @@ export class KnowledgeBase {
     }
     for (const [path, p] of state.problems) if (p.source === source.label && !present.has(path)) state.problems.delete(path);
     for (const p of summary.problems) state.problems.set(p.path, p);
+  }
+
+  /**
+   * Removes from the tenant's index documents read from files under SOPHIA_HOME that belong to none of its
+   * sources: the old shared folder's (indexed by every tenant before folders were per tenant) or another
+   * tenant's. Runs before the folders are indexed, so a moved document is indexed again from its new file.
+   */
+  async #dropForeignFiles(tenant: string, sources: KbSource[]): Promise<number> {
+    const home = `file://${resolve(this.config.home)}${sep}`;
+    const rows = await this.database.withTenant(
+      tenant,
+      (trx) =>
+        trx
+          .selectFrom('kb_documents')
+          .select(['path', 'source_uri'])
+          .where('collection', '=', COLLECTION)
+          .where(sql<boolean>`starts_with(coalesce(source_uri, ''), ${home})`)
+          .execute(),
+      { readOnly: true },
+    );
+    let removed = 0;
+    for (const row of rows) {
+      if (sources.some((s) => row.source_uri!.startsWith(s.uriPrefix))) continue;
+      if (await this.removePath(tenant, row.path)) removed++;
+    }
+    if (removed) this.logger.info("knowledge base: dropped documents of files outside the tenant's sources", { tenant, removed });
+    return removed;
   }
 
   async #syncGithub(tenant: string, source: GithubSource, summary: SyncSummary, state: TenantState): Promise<void> {
@@ -241,10 +297,11 @@ export class KnowledgeBase {
     );
   }
 
-  /** Which source a document path belongs to (by prefix; the writable folder for unprefixed paths it holds). */
-  sourceOf(path: string, sourceUri: string | null): KbSource | undefined {
-    if (sourceUri) return this.sources.find((s) => sourceUri.startsWith(s.uriPrefix));
-    return this.sources.find((s) => s.prefix && path.startsWith(s.prefix));
+  /** Which of the tenant's sources a document path belongs to (by source URI, else by prefix). */
+  sourceOf(tenant: string, path: string, sourceUri: string | null): KbSource | undefined {
+    const sources = this.sourcesFor(tenant);
+    if (sourceUri) return sources.find((s) => sourceUri.startsWith(s.uriPrefix));
+    return sources.find((s) => s.prefix && path.startsWith(s.prefix));
   }
 
   async close(): Promise<void> {

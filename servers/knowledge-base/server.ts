@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { defineServer } from '../../shared/runtime/server-definition.js';
 import { docUri } from './citations.js';
 import { knowledgeBaseFor } from './knowledge-base.js';
@@ -22,7 +21,7 @@ export const definition = defineServer({
   prompts: [answerWithCitations],
   async start(ctx) {
     const kb = await knowledgeBaseFor(ctx);
-    mkdirSync(kb.writable.root, { recursive: true });
+    kb.writableFor(ctx.tenant);
     if (!ctx.config.search.kbWatch) {
       void kb.ensureSynced(ctx.tenant);
       return;

@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SophiaConfig } from '../../shared/config/config.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { TENANT_ID_PATTERN } from '../../shared/runtime/caller.js';
 import { GITHUB_OWNER_RULE, GITHUB_REPO_RULE, isGithubOwner, isGithubRepo } from '../../shared/util/github-names.js';
 import { isSupported } from './extract.js';
 
@@ -9,6 +11,11 @@ import { isSupported } from './extract.js';
  * Where knowledge-base documents come from. Every document path is the source's prefix plus the file's
  * path inside it: the product's own `knowledge-base/` and the writable folder have no prefix, an extra
  * folder `/x/playbooks` gives `playbooks/...`, a GitHub source `github/<owner>/<repo>/...`.
+ *
+ * The shipped folder, SOPHIA_KB_DIRS and SOPHIA_KB_GITHUB are shared reference sources: the operator
+ * configures them, every tenant's index holds them, nobody changes them through the server. The writable
+ * folder is per tenant (`$SOPHIA_HOME/tenants/<tenant>/knowledge-base/`, 0700): a tenant's sync indexes
+ * its own folder only, and save_document writes there only.
  */
 export interface FolderSource {
   kind: 'folder';
@@ -49,8 +56,58 @@ export function productKnowledgeBase(): string | undefined {
   return undefined;
 }
 
-export function writableFolder(config: SophiaConfig): string {
+/** The folder of documents a tenant saved through save_document. */
+export function writableFolder(config: SophiaConfig, tenant: string): string {
+  if (!TENANT_ID_PATTERN.test(tenant)) throw new Error(`invalid tenant id '${tenant}'`);
+  return join(config.home, 'tenants', tenant, 'knowledge-base');
+}
+
+/** Where saved documents lived before they were kept per tenant: one folder every tenant indexed. */
+export function legacyWritableFolder(config: SophiaConfig): string {
   return join(config.home, 'knowledge-base');
+}
+
+/** Creates (or repairs) a tenant's folder and its parents under SOPHIA_HOME as 0700; returns the folder. */
+export function ensureWritableFolder(config: SophiaConfig, tenant: string): string {
+  const dir = writableFolder(config, tenant);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const d of [join(config.home, 'tenants'), join(config.home, 'tenants', tenant), dir]) {
+    if ((statSync(d).mode & 0o777) !== 0o700) chmodSync(d, 0o700);
+  }
+  return dir;
+}
+
+/**
+ * Moves documents saved into the old shared folder to the default tenant's folder (once; an entry whose
+ * name is already taken there stays where it is, with a warning). The old folder was indexed by every
+ * tenant; its documents now belong to SOPHIA_TENANT only, and every other tenant's next sync drops them.
+ */
+export function migrateLegacyFolder(config: SophiaConfig, logger: Logger): number {
+  const legacy = legacyWritableFolder(config);
+  let entries: string[];
+  try {
+    entries = readdirSync(legacy).filter((e) => !e.startsWith('.'));
+  } catch {
+    return 0;
+  }
+  if (!entries.length) return 0;
+  const target = ensureWritableFolder(config, config.tenant);
+  let moved = 0;
+  for (const e of entries) {
+    const to = join(target, e);
+    if (existsSync(to)) {
+      logger.warn('knowledge base: an old saved document was not moved: the name is taken', { entry: e, tenant: config.tenant });
+      continue;
+    }
+    try {
+      renameSync(join(legacy, e), to);
+      moved++;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // another process moved it first
+    }
+  }
+  if (moved) logger.info('knowledge base: moved documents of the old shared folder to the default tenant', { entries: moved, tenant: config.tenant });
+  return moved;
 }
 
 function folder(root: string, prefix: string, writable: boolean, label: string): FolderSource {
@@ -80,7 +137,8 @@ export function parseGithubSpec(spec: string): GithubSource {
   };
 }
 
-export function sourcesFromConfig(config: SophiaConfig): KbSource[] {
+/** The shared reference sources (read-only, in every tenant's index). */
+export function sharedSourcesFromConfig(config: SophiaConfig): KbSource[] {
   const out: KbSource[] = [];
   const product = config.search.kbDefault ? productKnowledgeBase() : undefined;
   if (product && existsSync(product)) out.push(folder(product, '', false, "Sophia's knowledge base"));
@@ -89,8 +147,17 @@ export function sourcesFromConfig(config: SophiaConfig): KbSource[] {
     out.push(folder(dir, `${name}/`, false, `folder ${resolve(dir)}`));
   }
   for (const spec of config.search.kbGithub) out.push(parseGithubSpec(spec));
-  out.push(folder(writableFolder(config), '', true, 'documents saved through save_document'));
   return out;
+}
+
+/** A tenant's own writable folder as a source (documents saved through save_document). */
+export function writableSource(config: SophiaConfig, tenant: string): FolderSource {
+  return folder(writableFolder(config, tenant), '', true, "this tenant's documents saved through save_document");
+}
+
+/** Every source of one tenant: the shared ones, then its own folder. */
+export function sourcesFromConfig(config: SophiaConfig, tenant: string): KbSource[] {
+  return [...sharedSourcesFromConfig(config), writableSource(config, tenant)];
 }
 
 /** Supported files under a folder, as paths relative to it (dot folders and node_modules skipped). */

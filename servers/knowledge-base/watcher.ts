@@ -23,7 +23,7 @@ export function watchFolders(
   onChange: (path: string, kind: 'indexed' | 'removed') => Promise<void> | void,
   options: { debounceMs?: number } = {},
 ): WatchHandle {
-  const folders = kb.sources.filter((s): s is FolderSource => s.kind === 'folder');
+  const folders = kb.sourcesFor(tenant).filter((s): s is FolderSource => s.kind === 'folder');
   const watchers: FSWatcher[] = [];
   const timers = new Map<string, NodeJS.Timeout>();
   let pending = Promise.resolve();

@@ -188,7 +188,7 @@ Filter by folder (path) or tag; paged with cursor.`,
       })),
       nextCursor,
       index: {
-        sources: kb.sources.map((s) => ({ label: s.label, kind: s.kind, writable: s.kind === 'folder' && s.writable })),
+        sources: kb.sourcesFor(ctx.tenant).map((s) => ({ label: s.label, kind: s.kind, writable: s.kind === 'folder' && s.writable })),
         embedder: t.embedder.id,
         vectorStore: info.note,
         contextualRetrieval: state.contextual,

@@ -16,7 +16,7 @@ export const saveDocument = defineTool({
   name: 'save_document',
   title: 'Add or update a knowledge-base document',
   toolset: 'knowledge-write',
-  description: `Adds a document to the knowledge base, or replaces one previously saved with this tool (a write: it changes what everyone's searches return). The document is stored as a file in the server's writable knowledge-base folder and indexed at once (chunked by headings, embedded, full-text indexed).
+  description: `Adds a document to the knowledge base, or replaces one previously saved with this tool (a write: it changes what your tenant's searches return). The document is stored as a file in your tenant's own knowledge-base folder and indexed at once (chunked by headings, embedded, full-text indexed).
 - path: where it lives, e.g. "playbooks/pricing-objections.md" (.md or .txt; letters, digits, - _ . / only).
 - content: the full text (markdown for .md), at most 1 MB.
 - title, tags: written as front matter for .md documents (tags make search filters possible).
@@ -47,9 +47,9 @@ Documents that come from Sophia's shipped guides, configured folders or GitHub c
     await kb.ensureSynced(ctx.tenant);
     const db = await ctx.database();
     const existing = await db.withTenant(ctx.tenant, (trx) => findDocument(trx, COLLECTION, args.path), { readOnly: true });
-    const target = kb.writable;
+    const target = kb.writableFor(ctx.tenant);
     if (existing && !(existing.sourceUri ?? '').startsWith(target.uriPrefix)) {
-      const owner = kb.sourceOf(existing.path, existing.sourceUri);
+      const owner = kb.sourceOf(ctx.tenant, existing.path, existing.sourceUri);
       throw new ToolInputError(
         `'${args.path}' belongs to ${owner?.label ?? 'another source'} and cannot be changed here; save under another path (e.g. "notes/${args.path}").`,
       );
@@ -60,9 +60,9 @@ Documents that come from Sophia's shipped guides, configured folders or GitHub c
       text = front.join('\n') + text;
     }
     const file = join(target.root, args.path);
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text, 'utf8');
+    writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o600 });
     renameSync(tmp, file);
     const r = await kb.indexFile(ctx.tenant, target, args.path, llmFor(ctx));
     if (typeof r === 'object') throw new ToolInputError(`Saved the file but could not index it: ${r.message}`);

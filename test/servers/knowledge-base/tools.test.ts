@@ -117,7 +117,7 @@ describe.each(testEngines())('knowledge-base server tools on %s', (engine) => {
     });
     expect(add.isError, add.content[0]?.text).toBeFalsy();
     expect(add.structuredContent).toMatchObject({ path: 'playbooks/renewals.md', created: true });
-    expect(readFileSync(join(home, 'knowledge-base', 'playbooks', 'renewals.md'), 'utf8')).toMatch(/^---\ntags: \[renewals\]\n---\n# Renewal playbook/);
+    expect(readFileSync(join(home, 'tenants', 'acme', 'knowledge-base', 'playbooks', 'renewals.md'), 'utf8')).toMatch(/^---\ntags: \[renewals\]\n---\n# Renewal playbook/);
     const found = await call('search_knowledge', { query: 'zebra-striped offer', limit: 1 });
     expect((found.structuredContent as { hits: Array<{ path: string }> }).hits[0]!.path).toBe('playbooks/renewals.md');
     const upd = await call('save_document', { path: 'playbooks/renewals.md', content: '# Renewal playbook\n\nOffer a polka-dot discount instead.\n' });
