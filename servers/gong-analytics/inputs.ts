@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERIOD_PATTERN } from './period.js';
+import { PERIOD_PATTERN } from '../../shared/time/period.js';
 
 /** Argument schemas the tools share (short descriptions: tools/list is paid for by every host). */
 

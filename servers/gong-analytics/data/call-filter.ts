@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { stageKey } from '../format.js';
 import type { ObjectionType } from '../inputs.js';
-import { dateRange } from '../period.js';
+import { dateRange } from '../../../shared/time/period.js';
 import { resolveAccount, resolveCalls, resolveRep, type Rep, type Trx } from './resolve.js';
 
 /**

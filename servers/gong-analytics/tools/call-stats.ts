@@ -4,7 +4,7 @@ import { callMetrics, callRep, repSums } from '../data/metrics.js';
 import { resolveCall, resolveRep } from '../data/resolve.js';
 import { callCitation, RESPONSE_TOKENS, round, takeWithin } from '../format.js';
 import { callIdInput, dateInput, periodInput, repInput } from '../inputs.js';
-import { dateRange, parsePeriod, periodOf } from '../period.js';
+import { dateRange, parsePeriod, periodOf } from '../../../shared/time/period.js';
 import { medianOfReps, METRICS, renderStatsTable, statsOf, type RepSums, type Stats } from '../stats.js';
 
 const statsOut = z.object({

@@ -5,7 +5,7 @@ import { resolveRep } from '../data/resolve.js';
 import { callCitation, formatOffset, pct, RESPONSE_TOKENS, takeWithin } from '../format.js';
 import { differences, medianRep, summarize, type HandlingSummary } from '../handling.js';
 import { dateInput, OBJECTION_TYPES, periodInput, repInput } from '../inputs.js';
-import { dateRange } from '../period.js';
+import { dateRange } from '../../../shared/time/period.js';
 
 const summaryOut = z.object({
   name: z.string(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { callCitation, pct, RESPONSE_TOKENS, round, takeWithin } from '../format.js';
 import { dateInput, periodInput } from '../inputs.js';
-import { dateRange } from '../period.js';
+import { dateRange } from '../../../shared/time/period.js';
 import { countOf } from '../../../shared/util/plural.js';
 
 /**

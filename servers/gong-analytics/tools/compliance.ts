@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { callCitation, pageCursor, readPageCursor, RESPONSE_TOKENS, takeWithin } from '../format.js';
 import { cursorInput, dateInput, limitInput, periodInput } from '../inputs.js';
-import { dateRange } from '../period.js';
+import { dateRange } from '../../../shared/time/period.js';
 import { countOf } from '../../../shared/util/plural.js';
 
 interface FindingRow {

@@ -21,7 +21,7 @@ import {
   periodInput,
   repInput,
 } from '../inputs.js';
-import { periodOf } from '../period.js';
+import { periodOf } from '../../../shared/time/period.js';
 import { countOf } from '../../../shared/util/plural.js';
 
 const objectionOut = z.object({

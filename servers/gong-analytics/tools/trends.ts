@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool } from '../../../shared/runtime/define-tool.js';
 import { callCitation, RESPONSE_TOKENS, round, takeWithin } from '../format.js';
 import { periodInput } from '../inputs.js';
-import { parsePeriod, periodOf, previousPeriod } from '../period.js';
+import { parsePeriod, periodOf, previousPeriod } from '../../../shared/time/period.js';
 import { rankChanges, termChange, type TermChange } from '../trend-math.js';
 
 const changeOut = z.object({

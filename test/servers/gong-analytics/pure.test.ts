@@ -13,7 +13,7 @@ import {
 } from '../../../servers/gong-analytics/format.js';
 import type { RepHandlingRow } from '../../../servers/gong-analytics/data/handling.js';
 import { differences, medianRep, summarize } from '../../../servers/gong-analytics/handling.js';
-import { dateRange, parsePeriod, periodOf, previousPeriod } from '../../../servers/gong-analytics/period.js';
+import { dateRange, parsePeriod, periodOf, previousPeriod } from '../../../shared/time/period.js';
 import { medianOfReps, statsOf, type RepSums } from '../../../servers/gong-analytics/stats.js';
 import { normalCdf, rankChanges, termChange } from '../../../servers/gong-analytics/trend-math.js';
 

@@ -1,4 +1,4 @@
-import { ToolInputError } from '../../shared/runtime/define-tool.js';
+import { ToolInputError } from '../runtime/define-tool.js';
 
 /**
  * Periods in tool arguments, pure: "2025" (a year), "2025-Q3" (a quarter), "2025-07" (a month),
