@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testEngines } from '../support/engines.js';
 import { startHttpServer } from '../support/spawn-server.js';
+import { insertWorld, type World } from '../servers/gong-analytics/world.js';
 
 /**
  * Two tenants over HTTP (issue 11, "Done means"): real servers with a JWT verifier, one real MCP client per
@@ -25,18 +26,30 @@ async function token(claims: Record<string, unknown>): Promise<string> {
     .sign(new TextEncoder().encode(SECRET));
 }
 
-async function connect(url: string, claims: Record<string, unknown>): Promise<Client> {
+/** Who each tenant's analyst is: the token's subject becomes the audit row's caller. */
+const ACME = { tenant: 'acme', sub: 'ana@acme.test', roles: ['read', 'write'] };
+const GLOBEX = { tenant: 'globex', sub: 'gil@globex.test', roles: ['read', 'write'] };
+
+/** Tool calls made, by server and tenant: every one must be in the audit log once, under its caller's tenant. */
+const made = new Map<string, number>();
+const clients = new WeakMap<Client, { server: string; tenant: string }>();
+
+async function connect(url: string, server: string, claims: typeof ACME): Promise<Client> {
   const client = new Client({ name: 'two-tenant-test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { authorization: `Bearer ${await token(claims)}` } },
   });
   await client.connect(transport);
+  clients.set(client, { server, tenant: claims.tenant });
   return client;
 }
 
 type Answer = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
 
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<Answer> {
+  const who = clients.get(client)!;
+  const key = `${who.server}|${who.tenant}`;
+  made.set(key, (made.get(key) ?? 0) + 1);
   return (await client.callTool({ name, arguments: args })) as Answer;
 }
 
@@ -51,6 +64,7 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
   let home: string;
 
   beforeAll(async () => {
+    made.clear();
     t = await createTestDatabase(engine);
     await t.tenants('acme', 'globex');
   });
@@ -118,7 +132,7 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
           SOPHIA_LOG_LEVEL: 'warn',
         },
       });
-      acme = await connect(server.url, { tenant: 'acme', roles: ['read', 'write'] });
+      acme = await connect(server.url, 'knowledge-base', ACME);
       // acme saves before globex's first call, so globex's first sync runs after acme's write (the order
       // in which the shared folder leaked).
       await ok(acme, 'save_document', {
@@ -130,7 +144,7 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
         path: 'notes/same-name.md',
         content: '# Same name\n\nAcme wrote this: walrus.\n',
       });
-      globex = await connect(server.url, { tenant: 'globex', roles: ['read', 'write'] });
+      globex = await connect(server.url, 'knowledge-base', GLOBEX);
       await ok(globex, 'save_document', {
         path: 'notes/globex-roadmap.md',
         content: '# Roadmap\n\nGlobex ships the heron console.\n',
@@ -249,6 +263,154 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
         });
         expect(refused.isError).toBe(true);
         expect(refused.content[0]!.text).toMatch(/belongs to Sophia's knowledge base/);
+      }
+    });
+
+    it('refuses completions (and every other request) without a token', async () => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'completion/complete',
+          params: {
+            ref: { type: 'ref/resource', uri: 'kb://docs/{+path}' },
+            argument: { name: 'path', value: 'notes/' },
+          },
+        }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await res.text()).not.toMatch(/notes\//);
+    });
+  });
+
+  describe('a data server (gong-analytics)', () => {
+    let server: Awaited<ReturnType<typeof startHttpServer>>;
+    let acme: Client;
+    let globex: Client;
+    let worlds: { acme: World; globex: World };
+    const callIds = (w: World) =>
+      Object.values(w.calls)
+        .map((c) => c.callId)
+        .sort();
+
+    beforeAll(async () => {
+      // The same people and accounts in both tenants (as two customers of one product would have), with
+      // different Gong call ids: what comes back must be the caller's rows, not merely rows with a name.
+      worlds = {
+        acme: await insertWorld(t.sophia, 'acme'),
+        globex: await insertWorld(t.sophia, 'globex', '9'),
+      };
+      server = await startHttpServer('gong-analytics', {
+        env: {
+          DATABASE_URL: t.url,
+          SOPHIA_HOME: home,
+          SOPHIA_TENANT: 'acme',
+          SOPHIA_AUTH_JWT_SECRET: SECRET,
+          SOPHIA_LOG_LEVEL: 'warn',
+        },
+      });
+      acme = await connect(server.url, 'gong-analytics', ACME);
+      globex = await connect(server.url, 'gong-analytics', GLOBEX);
+    });
+    afterAll(async () => {
+      await acme?.close();
+      await globex?.close();
+      await server?.close(); // SIGTERM: the audit queue is flushed before the process exits
+    });
+
+    it('tools return only the caller’s rows', async () => {
+      const found = async (c: Client) =>
+        ((await ok(c, 'search_calls', { limit: 50 })).hits as Array<{ callId: string }>)
+          .map((h) => h.callId)
+          .sort();
+      expect(await found(acme)).toEqual(callIds(worlds.acme));
+      expect(await found(globex)).toEqual(callIds(worlds.globex));
+      expect(callIds(worlds.acme)).not.toEqual(callIds(worlds.globex));
+
+      const theirs = worlds.acme.calls.c1;
+      for (const callId of [theirs.callId, theirs.id]) {
+        const r = await call(globex, 'get_call', { callId });
+        expect(r.isError, callId).toBe(true);
+        expect(r.content[0]!.text).toMatch(/There is no call/);
+      }
+      expect((await ok(acme, 'get_call', { callId: theirs.callId, transcript: false })).callId).toBe(
+        theirs.callId,
+      );
+    });
+
+    it('resources read and list only the caller’s rows', async () => {
+      const mine = worlds.globex.calls.c2.callId;
+      const read = await globex.readResource({ uri: `gong://calls/${mine}` });
+      expect(JSON.stringify(read.contents)).toContain(mine);
+      for (const uri of [
+        `gong://calls/${worlds.acme.calls.c2.callId}`,
+        `gong://calls/${worlds.acme.calls.c2.callId}/transcript`,
+      ]) {
+        await expect(globex.readResource({ uri }), uri).rejects.toThrow(/There is no call/);
+      }
+      const listed = JSON.stringify([await globex.listResources(), await globex.listResourceTemplates()]);
+      for (const c of Object.values(worlds.acme.calls)) expect(listed).not.toContain(c.id);
+    });
+  });
+
+  // Audit rows carry the caller's tenant; a tenant reads only its own (through a tool, under row-level security).
+  describe('the audit log', () => {
+    let server: Awaited<ReturnType<typeof startHttpServer>>;
+    const rows = (tenant: string) =>
+      t.sophia.withTenant(tenant, (trx) =>
+        trx.selectFrom('audit_log').select(['tenant_id', 'server', 'caller', 'transport']).execute(),
+      );
+
+    beforeAll(async () => {
+      server = await startHttpServer('data-dictionary', {
+        env: {
+          DATABASE_URL: t.url,
+          SOPHIA_HOME: home,
+          SOPHIA_TENANT: 'acme',
+          SOPHIA_AUTH_JWT_SECRET: SECRET,
+          SOPHIA_LOG_LEVEL: 'warn',
+        },
+      });
+    });
+    afterAll(async () => server?.close());
+
+    it('writes every call once, under the caller’s tenant and subject', async () => {
+      // The servers above have shut down, which flushed their audit queues.
+      for (const [tenant, sub] of [
+        ['acme', ACME.sub],
+        ['globex', GLOBEX.sub],
+      ] as const) {
+        const own = await rows(tenant);
+        for (const name of ['knowledge-base', 'gong-analytics']) {
+          const written = own.filter((r) => r.server === name);
+          expect(written.length, `${name} ${tenant}`).toBe(made.get(`${name}|${tenant}`));
+          expect(new Set(written.map((r) => `${r.tenant_id} ${r.caller} ${r.transport}`))).toEqual(
+            new Set([`${tenant} ${sub} http`]),
+          );
+        }
+      }
+    });
+
+    it('a tenant reads only its own audit rows', async () => {
+      const acmeRows = (await rows('acme')).length;
+      const globexRows = (await rows('globex')).length;
+      expect(globexRows).toBeGreaterThan(0);
+      for (const [claims, own] of [
+        [ACME, acmeRows],
+        [GLOBEX, globexRows],
+      ] as const) {
+        const c = await connect(server.url, 'data-dictionary', claims);
+        try {
+          const r = await ok(c, 'describe_schema', { table: 'audit_log' });
+          const table = JSON.stringify(r);
+          expect(r.tables[0].rowCount, `${claims.tenant}: ${table.slice(0, 300)}`).toBe(own);
+          expect(r.tables[0].rowCount).not.toBe(acmeRows + globexRows);
+        } finally {
+          await c.close();
+        }
       }
     });
   });
