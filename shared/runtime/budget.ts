@@ -5,7 +5,11 @@ import { ToolInputError } from './define-tool.js';
  * is context the host's model pays for, so tools answer concisely by default, page with cursors and say
  * when they left something out.
  */
-export const DEFAULT_TOOL_TOKENS = 8000;
+/**
+ * The default size of each part of an answer: the text rendering and the `structuredContent` each stay within
+ * this many tokens unless the caller asks for more (a larger limit, detail "full"); beyond it, cursors page.
+ */
+export const DEFAULT_TOOL_TOKENS = 4000;
 export const HARD_CAP_TOKENS = 20_000;
 
 /**
@@ -32,6 +36,26 @@ export function takeWithinBudget<T>(
     tokens += cost;
   }
   return { taken, omitted: items.length - taken.length, tokens };
+}
+
+/**
+ * Takes items in order while each of their renderings (e.g. the text line and the structured entry as JSON)
+ * fits in `maxTokens` summed over the items taken: at least one item, so a page always moves on.
+ */
+export function takeWithinBudgets<T>(
+  items: readonly T[],
+  renders: ReadonlyArray<(item: T) => string>,
+  maxTokens: number,
+): { taken: T[]; omitted: number } {
+  const taken: T[] = [];
+  const totals = renders.map(() => 0);
+  for (const item of items) {
+    const costs = renders.map((r) => estimateTokens(r(item)));
+    if (taken.length > 0 && costs.some((c, i) => totals[i]! + c > maxTokens)) break;
+    costs.forEach((c, i) => (totals[i]! += c));
+    taken.push(item);
+  }
+  return { taken, omitted: items.length - taken.length };
 }
 
 /** Cuts text to the budget at a line boundary where possible, with a notice saying so. */

@@ -4,10 +4,10 @@ import {
   decodeCursor,
   DEFAULT_TOOL_TOKENS,
   encodeCursor,
-  takeWithinBudget,
+  takeWithinBudgets,
 } from '../../../shared/runtime/budget.js';
 import { defineTool, ToolInputError } from '../../../shared/runtime/define-tool.js';
-import { renderTableMarkdown, selectTables, suggestTables } from '../schema-view.js';
+import { renderTableMarkdown, type SelectedTable, selectTables, suggestTables } from '../schema-view.js';
 
 const columnOut = z.object({
   name: z.string(),
@@ -28,7 +28,13 @@ const tableOut = z.object({
   matchedBy: z
     .enum(['all', 'table', 'columns'])
     .describe('Why the table is listed: no search, its name/comment, or some columns'),
-  columns: z.array(columnOut).describe('Columns (only the matching ones when matchedBy is "columns")'),
+  columnNames: z
+    .array(z.string())
+    .describe('Column names (only the matching ones when matchedBy is "columns")'),
+  columns: z
+    .array(columnOut)
+    .optional()
+    .describe('Detail "full": type, nullability and comment of each column'),
 });
 
 export const describeSchema = defineTool({
@@ -104,10 +110,34 @@ Answers are paged (limit, cursor). Source: the PostgreSQL catalog of the live da
           page.map((s) => s.table.name),
         )
       : new Map();
-    const { taken } = takeWithinBudget(
+    const entry = (s: SelectedTable) => {
+      const count = counts.get(s.table.name);
+      return {
+        name: s.table.name,
+        comment: s.table.comment,
+        rowCount: count ? count.count : null,
+        rowCountExact: count ? count.exact : false,
+        partitioned: s.table.partitioned,
+        tenantScoped: s.table.rowSecurity,
+        matchedBy: s.matchedBy,
+        columnNames: s.columns.map((c) => c.name),
+        ...(detail === 'full'
+          ? {
+              columns: s.columns.map((c) => ({
+                name: c.name,
+                type: c.type,
+                nullable: c.nullable,
+                comment: c.comment,
+              })),
+            }
+          : {}),
+      };
+    };
+    // The text and the structured answer each stay within the default budget; the rest is paged.
+    const { taken } = takeWithinBudgets(
       page,
-      (s) => renderTableMarkdown(s, counts.get(s.table.name), detail),
-      DEFAULT_TOOL_TOKENS,
+      [(s) => renderTableMarkdown(s, counts.get(s.table.name), detail), (s) => JSON.stringify(entry(s))],
+      DEFAULT_TOOL_TOKENS - 300,
     );
     const next = offset + taken.length;
     const nextCursor = next < selected.length ? encodeCursor({ offset: next }) : null;
@@ -119,24 +149,7 @@ Answers are paged (limit, cursor). Source: the PostgreSQL catalog of the live da
       pgTrgm: features.pgTrgm,
     };
     const structured = {
-      tables: taken.map((s) => {
-        const count = counts.get(s.table.name);
-        return {
-          name: s.table.name,
-          comment: s.table.comment,
-          rowCount: count ? count.count : null,
-          rowCountExact: count ? count.exact : false,
-          partitioned: s.table.partitioned,
-          tenantScoped: s.table.rowSecurity,
-          matchedBy: s.matchedBy,
-          columns: s.columns.map((c) => ({
-            name: c.name,
-            type: c.type,
-            nullable: c.nullable,
-            comment: detail === 'full' ? c.comment : null,
-          })),
-        };
-      }),
+      tables: taken.map(entry),
       totalMatched: selected.length,
       omitted: selected.length - next,
       nextCursor,

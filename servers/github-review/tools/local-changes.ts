@@ -4,6 +4,7 @@ import {
   DEFAULT_TOOL_TOKENS,
   encodeCursor,
   estimateTokens,
+  takeWithinBudgets,
 } from '../../../shared/runtime/budget.js';
 import { defineTool, ToolInputError } from '../../../shared/runtime/define-tool.js';
 import { loadLocal, localInput } from './common.js';
@@ -61,8 +62,15 @@ export const getLocalChanges = defineTool({
         binary: f.binary,
       }));
     const head = `${loaded.repo.root}: ${loaded.description}; ${files.length} file(s) changed.`;
+    const fileLine = (f: (typeof files)[number]) =>
+      `- ${f.path}${f.oldPath ? ` (from ${f.oldPath})` : ''} — ${f.status}, +${f.additions} −${f.deletions}${f.binary ? ', binary' : ''}`;
     if (args.view === 'files') {
-      const page = files.slice(offset, offset + 300);
+      // the text lines and the structured entries each stay within the default budget; the rest is paged
+      const { taken: page } = takeWithinBudgets(
+        files.slice(offset, offset + 300),
+        [fileLine, (f) => JSON.stringify(fileList([f]))],
+        DEFAULT_TOOL_TOKENS - 300,
+      );
       const next = offset + page.length;
       return {
         structured: {
@@ -75,10 +83,10 @@ export const getLocalChanges = defineTool({
         },
         text: [
           head,
-          ...page.map(
-            (f) =>
-              `- ${f.path}${f.oldPath ? ` (from ${f.oldPath})` : ''} — ${f.status}, +${f.additions} −${f.deletions}${f.binary ? ', binary' : ''}`,
-          ),
+          ...page.map(fileLine),
+          ...(next < files.length
+            ? [`${files.length - next} more file(s): call again with nextCursor.`]
+            : []),
         ].join('\n'),
       };
     }

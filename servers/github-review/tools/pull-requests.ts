@@ -4,7 +4,7 @@ import {
   DEFAULT_TOOL_TOKENS,
   encodeCursor,
   estimateTokens,
-  takeWithinBudget,
+  takeWithinBudgets,
 } from '../../../shared/runtime/budget.js';
 import { defineTool, ToolInputError } from '../../../shared/runtime/define-tool.js';
 import type { DiffFile } from '../diff/diff-types.js';
@@ -153,7 +153,12 @@ export const getPullRequest = defineTool({
     const name = pullName(ref);
     const paged = <T>(items: T[], render: (t: T) => string) => {
       const page = items.slice(offset, offset + args.limit);
-      const { taken } = takeWithinBudget(page, render, DEFAULT_TOOL_TOKENS - 800);
+      // the text and the structured items each stay within the default budget
+      const { taken } = takeWithinBudgets(
+        page,
+        [render, (t) => JSON.stringify(t)],
+        DEFAULT_TOOL_TOKENS - 800,
+      );
       const next = offset + taken.length;
       return {
         taken,

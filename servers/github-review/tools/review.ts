@@ -60,7 +60,8 @@ const reviewOut = {
     .describe('Line comments ready for create_pending_review; nothing is posted automatically'),
   notReviewedByModel: z
     .array(omittedOut)
-    .describe('Files the model did not see (budget, deletions only, binary, generated, lockfiles)'),
+    .describe('Files the model did not see (budget, deletions only, binary, generated, lockfiles); first 20'),
+  notReviewedByModelTotal: z.number().int(),
   ignoredFiles: z.array(z.string()),
   configOrigin: z.string().describe('Where the review settings came from'),
   headSha: z.string().optional().describe('Pull request head commit the review applies to'),
@@ -123,7 +124,8 @@ async function review(
       })),
       testAssessment: result.testAssessment,
       suggestedComments: comments,
-      notReviewedByModel: result.diff.omitted.slice(0, 100),
+      notReviewedByModel: result.diff.omitted.slice(0, 20),
+      notReviewedByModelTotal: result.diff.omitted.length,
       ignoredFiles: result.ignoredFiles.slice(0, 100),
       configOrigin: result.configOrigin,
       ...(input.headSha ? { headSha: input.headSha } : {}),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allMigrationTables } from '../../../schema/migrate.js';
 import { definition } from '../../../servers/data-dictionary/server.js';
+import { DEFAULT_TOOL_TOKENS, estimateTokens } from '../../../shared/runtime/budget.js';
 import { createTestDatabase, type TestDatabase, testEngines } from '../../support/engines.js';
 import { connectInMemory, type InMemoryConnection } from '../../support/mcp.js';
 
@@ -12,7 +13,8 @@ type Structured = {
     matchedBy: string;
     tenantScoped: boolean;
     partitioned: boolean;
-    columns: Array<{ name: string; type: string; comment: string | null }>;
+    columnNames: string[];
+    columns?: Array<{ name: string; type: string; comment: string | null }>;
   }>;
   totalMatched: number;
   nextCursor: string | null;
@@ -64,19 +66,42 @@ describe.each(testEngines())('describe_schema on %s', (engine) => {
     expect(r.isError).toBeFalsy();
     const s = r.structuredContent!;
     expect(s.totalMatched).toBe(Object.keys(allMigrationTables()).length);
-    const accounts = s.tables.find((x) => x.name === 'accounts')!;
+    // every table, over as many pages as the budget needs
+    const tables = [...s.tables];
+    for (let next = s.nextCursor; next;) {
+      const page = (await call({ limit: 100, cursor: next })).structuredContent!;
+      tables.push(...page.tables);
+      next = page.nextCursor;
+    }
+    expect(tables).toHaveLength(s.totalMatched);
+    const accounts = tables.find((x) => x.name === 'accounts')!;
     expect(accounts).toMatchObject({ rowCount: 3, rowCountExact: true, tenantScoped: true });
-    expect(s.tables.find((x) => x.name === 'transcript_segments')!.partitioned).toBe(true);
+    expect(tables.find((x) => x.name === 'transcript_segments')!.partitioned).toBe(true);
     expect(s.engine.pgvector).toBe(engine === 'pglite');
     expect(r.content[0]!.text).toContain('### accounts (3 rows');
     expect(r.content[0]!.text).toContain('Source: PostgreSQL catalog');
+  });
+
+  it('keeps the text and the structured answer each within the default budget, paging the rest', async () => {
+    for (const args of [{}, { detail: 'full' }, { detail: 'full', limit: 100 }]) {
+      const r = await call(args);
+      expect(r.isError, JSON.stringify(args)).toBeFalsy();
+      const text = r.content.map((c) => c.text).join('\n');
+      expect(estimateTokens(text)).toBeLessThanOrEqual(DEFAULT_TOOL_TOKENS);
+      expect(estimateTokens(JSON.stringify(r.structuredContent))).toBeLessThanOrEqual(DEFAULT_TOOL_TOKENS);
+      // the structure carries names, not the rendering again
+      expect(JSON.stringify(r.structuredContent)).not.toContain('### ');
+    }
+    const full = await call({ detail: 'full', limit: 100 });
+    expect(full.structuredContent!.nextCursor).not.toBeNull();
+    expect(full.content[0]!.text).toMatch(/more: pass nextCursor/);
   });
 
   it('describes one table in full', async () => {
     const r = await call({ table: 'calls' });
     const calls = r.structuredContent!.tables;
     expect(calls).toHaveLength(1);
-    const sourceId = calls[0]!.columns.find((c) => c.name === 'source_id')!;
+    const sourceId = calls[0]!.columns!.find((c) => c.name === 'source_id')!;
     expect(sourceId.type).toBe('text');
     expect(sourceId.comment).toMatch(/19-20 digits/);
     expect(r.content[0]!.text).toContain('`started_at` timestamp with time zone not null');
@@ -88,7 +113,8 @@ describe.each(testEngines())('describe_schema on %s', (engine) => {
     expect(names).toContain('call_participants');
     const cp = r.structuredContent!.tables.find((x) => x.name === 'call_participants')!;
     expect(cp.matchedBy).toBe('columns');
-    expect(cp.columns.map((c) => c.name)).toEqual(['talk_time_ms']);
+    expect(cp.columnNames).toEqual(['talk_time_ms']);
+    expect(cp.columns).toBeUndefined();
   });
 
   it('pages with a cursor and never repeats a table', async () => {
