@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAnalyzeCommands } from './commands/analyze.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerHealthCommands } from './commands/health.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerIngestCommands } from './commands/ingest.js';
 import { registerKbCommands } from './commands/kb.js';
@@ -27,5 +28,6 @@ registerIngestCommands(program);
 registerDemoCommands(program);
 registerAnalyzeCommands(program);
 registerIdentityCommands(program);
+registerHealthCommands(program);
 
 await runCli(program, process.argv);

@@ -5,6 +5,8 @@ import {
   type CallToolResult,
   CompleteRequestSchema,
   type CompleteResult,
+  ListToolsRequestSchema,
+  type ListToolsResult,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -15,6 +17,7 @@ import type { Logger } from '../log/logger.js';
 import type { AuditLog } from './audit.js';
 import { estimateTokens, HARD_CAP_TOKENS } from './budget.js';
 import { inputSchemaOf } from './contract.js';
+import { listedInputSchema, listedOutputSchema } from './lean-schema.js';
 import type { ResourceContext, TemplateResource } from './define-resource.js';
 import type { AnyTool, Caller, ToolContext } from './define-tool.js';
 import { DatabaseUnavailableError, isConnectionError } from '../db/resilient-pool.js';
@@ -54,6 +57,28 @@ export function toolsetsOf(def: ServerDefinition): string[] {
   return [...new Set(def.tools.map((t) => t.toolset))].sort();
 }
 
+/** Words a toolset selection may use besides toolset names: every toolset, or the server's defaults. */
+export const TOOLSET_KEYWORDS = ['all', 'default'] as const;
+
+/** The toolsets a server serves when the operator names none: its `defaultToolsets`, else all of them. */
+export function defaultToolsetsOf(def: ServerDefinition): string[] {
+  return def.defaultToolsets ? [...def.defaultToolsets].sort() : toolsetsOf(def);
+}
+
+/**
+ * The toolsets switched on by an operator's selection: none named means the defaults; `all` adds every
+ * toolset and `default` the defaults, so `--toolsets default,review_write` adds one toolset to the defaults.
+ */
+export function selectedToolsets(def: ServerDefinition, selected: readonly string[]): Set<string> {
+  if (selected.length === 0) return new Set(defaultToolsetsOf(def));
+  const on = new Set<string>();
+  for (const s of selected) {
+    const names = s === 'all' ? toolsetsOf(def) : s === 'default' ? defaultToolsetsOf(def) : [s];
+    for (const n of names) on.add(n);
+  }
+  return on;
+}
+
 /**
  * Checks an operator's toolset selection against the server's toolsets: a name the server does not define
  * would otherwise start a server with fewer (or no) tools and exit 0. Returns the error message, or undefined.
@@ -63,21 +88,34 @@ export function unknownToolsetsMessage(
   selected: readonly string[],
 ): string | undefined {
   const valid = toolsetsOf(def);
-  const unknown = selected.filter((s) => !valid.includes(s));
+  const unknown = selected.filter(
+    (s) => !valid.includes(s) && !(TOOLSET_KEYWORDS as readonly string[]).includes(s),
+  );
   if (unknown.length === 0) return undefined;
-  return `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} for ${def.name}; valid toolsets: ${valid.join(', ')} (set with --toolsets a,b or SOPHIA_TOOLSETS)`;
+  return `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} for ${def.name}; valid toolsets: ${valid.join(', ')} (default: ${defaultToolsetsOf(def).join(', ')}; 'all' for every toolset; set with --toolsets a,b or SOPHIA_TOOLSETS)`;
 }
 
-/** Tools left after read-only mode and the operator's toolset selection. */
+/** Tools left after read-only mode and the toolset selection (the server's defaults when none is made). */
 export function enabledTools(
   def: ServerDefinition,
   config: Pick<SophiaConfig, 'readOnly' | 'toolsets'>,
 ): AnyTool[] {
-  return def.tools.filter(
-    (t) =>
-      (!config.readOnly || t.annotations.readOnlyHint) &&
-      (config.toolsets.length === 0 || config.toolsets.includes(t.toolset)),
-  );
+  const on = selectedToolsets(def, config.toolsets);
+  return def.tools.filter((t) => (!config.readOnly || t.annotations.readOnlyHint) && on.has(t.toolset));
+}
+
+/** Why a tool the server defines is not served, and how to switch it on. */
+function switchedOffMessage(
+  def: ServerDefinition,
+  tool: AnyTool,
+  config: Pick<SophiaConfig, 'readOnly' | 'toolsets'>,
+  known: string,
+): string {
+  if (config.readOnly && !tool.annotations.readOnlyHint) {
+    return `Tool ${tool.name} is switched off on this server (read-only mode: it changes data). Available tools: ${known}.`;
+  }
+  const on = [...selectedToolsets(def, config.toolsets)].sort().join(', ');
+  return `Tool ${tool.name} is switched off on this server (its toolset '${tool.toolset}' is not enabled; enabled: ${on}). To use it, start the server with --toolsets default,${tool.toolset} or SOPHIA_TOOLSETS=all. Available tools: ${known}.`;
 }
 
 /** Non-read-only tools need the `write` (or `admin`) role over HTTP; local stdio users have every role. */
@@ -194,6 +232,10 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
       async () => ({ content: [] }),
     );
   }
+  // tools/list hands the host lean schemas (lean-schema.ts): the SDK's own listing renders zod's full detail,
+  // which the host's model pays for on every turn. Calls are still validated against the full zod schemas.
+  const listing: ListToolsResult = { tools: tools.map(listedTool) };
+  server.server.setRequestHandler(ListToolsRequestSchema, () => listing);
   const byName = new Map(tools.map((t) => [t.name, t]));
   const tenantNotice = createTenantNotice(runtime.database, runtime.logger);
 
@@ -228,12 +270,12 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
     const tool = byName.get(name);
     if (!tool) {
       const known = tools.map((t) => t.name).join(', ');
-      const hidden = def.tools.some((t) => t.name === name);
+      const hidden = def.tools.find((t) => t.name === name);
       return fail(
         'error',
         hidden ? 'tool_switched_off' : 'unknown_tool',
         hidden
-          ? `Tool ${name} is switched off on this server (read-only mode or toolset selection). Available tools: ${known}.`
+          ? switchedOffMessage(def, hidden, runtime.config, known)
           : `There is no tool named ${name}. Available tools: ${known}.`,
       );
     }
@@ -440,6 +482,22 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
     );
   }
   return server;
+}
+
+/** A tool as tools/list lists it: name, title, description, lean input and output schemas, annotations. */
+export function listedTool(tool: AnyTool): ListToolsResult['tools'][number] {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: listedInputSchema(
+      inputSchemaOf(tool.input),
+    ) as ListToolsResult['tools'][number]['inputSchema'],
+    outputSchema: listedOutputSchema(
+      z.object(tool.output),
+    ) as ListToolsResult['tools'][number]['inputSchema'],
+    annotations: { title: tool.title, ...tool.annotations },
+  };
 }
 
 /** Whether this runtime verifies bearer tokens (then every HTTP request must carry verified auth). */

@@ -1,5 +1,5 @@
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import { z } from 'zod';
+import { listedInputSchema, listedOutputSchema } from './lean-schema.js';
 import type { ServerDefinition } from './server-definition.js';
 
 /**
@@ -15,6 +15,7 @@ export function inputSchemaOf(shape: z.ZodRawShape): z.ZodObject {
 export function contractOf(def: ServerDefinition) {
   return {
     server: def.name,
+    defaultToolsets: def.defaultToolsets ? [...def.defaultToolsets].sort() : 'all',
     tools: [...def.tools]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((t) => ({
@@ -23,11 +24,8 @@ export function contractOf(def: ServerDefinition) {
         toolset: t.toolset,
         description: t.description,
         annotations: t.annotations,
-        inputSchema: toJsonSchemaCompat(inputSchemaOf(t.input), {
-          strictUnions: true,
-          pipeStrategy: 'input',
-        }),
-        outputSchema: toJsonSchemaCompat(z.object(t.output), { strictUnions: true, pipeStrategy: 'output' }),
+        inputSchema: listedInputSchema(inputSchemaOf(t.input)),
+        outputSchema: listedOutputSchema(z.object(t.output)),
       })),
     resources: (def.resources ?? []).map((r) => ({
       name: r.name,

@@ -2,7 +2,14 @@ import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError, loadConfig, type SophiaConfig } from '../config/config.js';
 import { createLogger, setLogLevel } from '../log/logger.js';
-import { buildServer, enabledTools, notifyResourceUpdated, unknownToolsetsMessage } from './build-server.js';
+import {
+  buildServer,
+  defaultToolsetsOf,
+  enabledTools,
+  notifyResourceUpdated,
+  toolsetsOf,
+  unknownToolsetsMessage,
+} from './build-server.js';
 import { createProcessRuntime } from './runtime-context.js';
 import type { ServerDefinition } from './server-definition.js';
 
@@ -11,7 +18,7 @@ import type { ServerDefinition } from './server-definition.js';
  *   node main.js                 stdio (what Claude Desktop and Claude Code spawn)
  *   node main.js --http [--port 8765] [--host 127.0.0.1] [--stateless]
  *   --read-only                  hide every tool that changes data
- *   --toolsets a,b               only these toolsets
+ *   --toolsets a,b               only these toolsets (`all`: every one; `default`: the server's defaults)
  * Configuration comes from the environment (see README); a wrong value stops start-up with a clear message.
  */
 const USAGE = `options: --http  --port N  --host ADDR  --stateless  --read-only  --toolsets a,b  --help`;
@@ -152,8 +159,11 @@ export function parsePort(raw: string | undefined): number | string {
 }
 
 function toolsetsHelp(def: ServerDefinition): string {
-  const sets = [...new Set(def.tools.map((t) => t.toolset))];
-  return sets.length > 0 ? `toolsets: ${sets.join(', ')}\n` : '';
+  const sets = toolsetsOf(def);
+  if (sets.length === 0) return '';
+  const defaults = defaultToolsetsOf(def);
+  const off = sets.filter((s) => !defaults.includes(s));
+  return `toolsets: ${sets.join(', ')}${off.length > 0 ? ` (default: ${defaults.join(', ')}; --toolsets all for every one)` : ''}\n`;
 }
 
 function parse(argv: string[]) {

@@ -11,6 +11,12 @@ export interface ServerDefinition {
   /** Told to the host's model at initialisation: what the server is for and how to use its tools. */
   instructions: string;
   tools: AnyTool[];
+  /**
+   * The toolsets served when the operator names none (--toolsets, SOPHIA_TOOLSETS); default: every toolset.
+   * Every tool listed costs the host's model context on every turn, so a server with many tools serves the
+   * everyday ones by default and the rest on request (`--toolsets all`, or `default,<toolset>`).
+   */
+  defaultToolsets?: readonly string[];
   resources?: AnyResource[];
   prompts?: AnyPrompt[];
   /**
@@ -36,6 +42,17 @@ export function defineServer(def: ServerDefinition): ServerDefinition {
   for (const tool of def.tools) {
     if (names.has(tool.name)) throw new Error(`${def.name}: two tools are named '${tool.name}'`);
     names.add(tool.name);
+    if (tool.toolset === 'all' || tool.toolset === 'default')
+      throw new Error(
+        `${def.name}: '${tool.toolset}' is a reserved word, not a toolset name (tool ${tool.name})`,
+      );
+  }
+  const toolsets = new Set(def.tools.map((t) => t.toolset));
+  for (const d of def.defaultToolsets ?? []) {
+    if (!toolsets.has(d))
+      throw new Error(
+        `${def.name}: default toolset '${d}' has no tools; toolsets: ${[...toolsets].sort().join(', ')}`,
+      );
   }
   return def;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../shared/config/config.js';
 import { DatabaseUnavailableError } from '../../shared/db/resilient-pool.js';
 import { createLogger } from '../../shared/log/logger.js';
-import { enabledTools } from '../../shared/runtime/build-server.js';
+import { enabledTools, unknownToolsetsMessage } from '../../shared/runtime/build-server.js';
 import { defineTool, ToolInputError } from '../../shared/runtime/define-tool.js';
 import { startHttp } from '../../shared/runtime/http.js';
 import { createProcessRuntime } from '../../shared/runtime/runtime-context.js';
@@ -77,6 +77,36 @@ describe('tool runtime', () => {
     expect(enabledTools(def, cfg(false, [])).map((t) => t.name)).toEqual(['echo', 'save_note', 'broken']);
     expect(enabledTools(def, cfg(true, [])).map((t) => t.name)).toEqual(['echo', 'broken']);
     expect(enabledTools(def, cfg(false, ['notes'])).map((t) => t.name)).toEqual(['save_note']);
+  });
+
+  it('serves the default toolsets when none is named; `all` and `default` extend a selection', () => {
+    const lean = defineServer({ ...def, name: 'lean', defaultToolsets: ['basic'] });
+    const names = (readOnly: boolean, toolsets: string[]) =>
+      enabledTools(lean, { readOnly, toolsets }).map((t) => t.name);
+    expect(names(false, [])).toEqual(['echo', 'broken']);
+    expect(names(false, ['all'])).toEqual(['echo', 'save_note', 'broken']);
+    expect(names(false, ['default', 'notes'])).toEqual(['echo', 'save_note', 'broken']);
+    expect(names(false, ['notes'])).toEqual(['save_note']);
+    expect(names(true, ['all'])).toEqual(['echo', 'broken']);
+    expect(unknownToolsetsMessage(lean, ['all', 'default', 'notes'])).toBeUndefined();
+    expect(unknownToolsetsMessage(lean, ['note'])).toBe(
+      "unknown toolset 'note' for lean; valid toolsets: basic, notes (default: basic; 'all' for every toolset; set with --toolsets a,b or SOPHIA_TOOLSETS)",
+    );
+    expect(() => defineServer({ ...def, name: 'bad', defaultToolsets: ['nope'] })).toThrow(
+      "bad: default toolset 'nope' has no tools; toolsets: basic, notes",
+    );
+  });
+
+  it('explains how to switch on a tool of a toolset that is off', async () => {
+    const lean = defineServer({ ...def, name: 'lean', defaultToolsets: ['basic'] });
+    const c = await connectInMemory(lean);
+    closers.push(() => c.close());
+    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'broken']);
+    const r = (await c.client.callTool({ name: 'save_note', arguments: { note: 'x' } })) as R;
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toBe(
+      "Tool save_note is switched off on this server (its toolset 'notes' is not enabled; enabled: basic). To use it, start the server with --toolsets default,notes or SOPHIA_TOOLSETS=all. Available tools: echo, broken.",
+    );
   });
 
   it('read-only mode hides write tools and explains when one is called', async () => {

@@ -13,25 +13,18 @@ export const summarizeRepository = defineTool({
   name: 'summarize_repository',
   title: 'Summarise a repository',
   toolset: 'codebase',
-  description: `Summarises a local git repository: its folders (files, lines, languages, source vs test files, recent commits, line coverage when a coverage report exists: coverage/lcov.info, coverage-summary.json or Cobertura XML) and its hot spots — files changed most often in the last "days" that are also large (churn × size), where bugs and review effort concentrate.
-Use it to get oriented before reviewing or changing unfamiliar code. Available over stdio only.`,
+  description: `Orients you in an unfamiliar local repository before reviewing or changing it: folders (files, lines, languages, tests, recent commits, coverage when a report exists) and hot spots (large files changed often in the last "days", where bugs concentrate). Stdio only.`,
   input: {
-    repoPath: z.string().min(1).describe('Path of the local git repository'),
+    repoPath: z.string().min(1).describe('Local git repository'),
     depth: z
       .number()
       .int()
       .min(1)
       .max(4)
       .default(2)
-      .describe('Folder depth to group by (default 2, e.g. servers/github-review)'),
-    days: z
-      .number()
-      .int()
-      .min(1)
-      .max(3650)
-      .default(180)
-      .describe('History window for churn, in days (default 180)'),
-    top: z.number().int().min(1).max(50).default(15).describe('How many hot spots (default 15)'),
+      .describe('Folder depth to group by (2: servers/github-review)'),
+    days: z.number().int().min(1).max(3650).default(180).describe('Churn window in days'),
+    top: z.number().int().min(1).max(50).default(15).describe('Hot spots to list'),
   },
   output: {
     repository: z.string(),
@@ -123,8 +116,7 @@ export const findStaleDocsTool = defineTool({
   name: 'find_stale_docs',
   title: 'Find documentation a change makes stale',
   toolset: 'codebase',
-  description: `Lists documentation (README, docs/, *.md, *.rst, *.adoc) that names code paths a change deleted, renamed or modified, or folders where files were added or removed — docs that probably need an update in the same change.
-Give either a GitHub pull request (owner, repo, number; docs are read at the head commit, at most ${MAX_REMOTE_DOCS}) or a local repository (repoPath, mode, base, head; stdio only).`,
+  description: `Lists docs (README, docs/, *.md, *.rst, *.adoc) a change probably makes stale: they name code paths it deleted, renamed or modified, or folders it added or removed files in. Give a pull request (owner, repo, number; at most ${MAX_REMOTE_DOCS} docs read) or a local repository (repoPath, mode; stdio only).`,
   input: {
     owner: z
       .string()

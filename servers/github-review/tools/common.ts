@@ -42,26 +42,13 @@ export const pullInput = {
 };
 
 export const localInput = {
-  repoPath: z
-    .string()
-    .min(1)
-    .describe('Path of the local git repository (any folder inside it), e.g. "." or "/home/me/rentals"'),
+  repoPath: z.string().min(1).describe('Local git repository (any folder in it), e.g. "."'),
   mode: z
     .enum(['working', 'staged', 'unstaged', 'branch'])
     .default('working')
-    .describe(
-      'working: all uncommitted changes incl. untracked files (default); staged: the index; unstaged: not yet staged; branch: head vs base',
-    ),
-  base: z
-    .string()
-    .max(200)
-    .optional()
-    .describe('mode "branch": the base branch (default: origin/HEAD, main or master)'),
-  head: z
-    .string()
-    .max(200)
-    .optional()
-    .describe('mode "branch": the branch or commit to review (default HEAD)'),
+    .describe('working: uncommitted incl. untracked (default); staged; unstaged; branch: head vs base'),
+  base: z.string().max(200).optional().describe('For mode branch (default origin/HEAD, main or master)'),
+  head: z.string().max(200).optional().describe('For mode branch (default HEAD)'),
 };
 
 export const findingOut = z.object({

@@ -13,8 +13,7 @@ export const getLocalChanges = defineTool({
   name: 'get_local_changes',
   title: 'Read local changes',
   toolset: 'pull_requests',
-  description: `Reads the changes in a local git repository: uncommitted work (mode "working", default, with untracked files), staged ("staged"), unstaged ("unstaged"), or a branch against its base ("branch").
-view "files" lists changed files; view "diff" shows the changes with new-side line numbers ("+  12| code"), file by file within the token budget (paged with cursor). Available over stdio only. To review the changes use review_local_changes.`,
+  description: `Reads the changes in a local git repository (uncommitted, staged or unstaged work, or a branch against its base): the changed files, or the diff with new-side line numbers "+  12| code" (paged with cursor). Stdio only. For a review use review_local_changes.`,
   input: {
     ...localInput,
     view: z.enum(['files', 'diff']).default('files'),

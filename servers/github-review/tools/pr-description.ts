@@ -10,8 +10,7 @@ export const draftPrDescription = defineTool({
   name: 'draft_pr_description',
   title: 'Draft a pull-request description',
   toolset: 'review',
-  description: `Drafts a pull-request title and Markdown description (Summary, Changes, Testing, Risks/notes) from a diff: either a GitHub pull request (owner, repo, number) or local changes (repoPath with mode, e.g. mode "branch" for the current branch against main).
-Uses the model when available (MCP sampling, else ANTHROPIC_API_KEY); otherwise assembles it from the files, commits and rule findings and says so. It only returns text; it never edits the pull request.`,
+  description: `Drafts a pull-request title and Markdown description (Summary, Changes, Testing, Risks) from a GitHub pull request (owner, repo, number) or local changes (repoPath; mode "branch" for the current branch). Uses a model when available, else assembles it from files, commits and rule findings. Returns text; never edits the pull request.`,
   input: {
     owner: z
       .string()

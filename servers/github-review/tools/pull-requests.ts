@@ -89,22 +89,11 @@ export const getPullRequest = defineTool({
   name: 'get_pull_request',
   title: 'Read a pull request',
   toolset: 'pull_requests',
-  description: `Reads a GitHub pull request (github.com or GitHub Enterprise via GITHUB_API_URL). Pick what to see with "view":
-- overview (default): title, description, author, branches, size, labels, check-run results and review states;
-- files: changed files with status and +/- counts (paged);
-- diff: the changes with new-side line numbers ("+  12| code"), file by file within the token budget (paged with cursor);
-- commits, reviews, checks: the commit list, existing reviews, CI check runs.
-To get a rule- and model-based review use review_pull_request instead.`,
+  description: `Reads a GitHub pull request. view: overview (default: title, description, author, branches, size, labels, checks, review states), files (status, +/- counts), diff (new-side line numbers "+  12| code"), commits, reviews or checks; long answers are paged with cursor. For a review use review_pull_request.`,
   input: {
     ...pullInput,
     view: z.enum(VIEWS).default('overview'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(300)
-      .default(100)
-      .describe('Most items (files, commits, reviews, checks) per page'),
+    limit: z.number().int().min(1).max(300).default(100).describe('Items per page'),
     cursor: z.string().optional().describe('nextCursor from the previous answer'),
   },
   output: {

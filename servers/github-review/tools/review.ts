@@ -20,19 +20,8 @@ import {
 } from './common.js';
 
 const reviewOptions = {
-  useModel: z
-    .enum(['auto', 'never'])
-    .default('auto')
-    .describe(
-      'auto: add a model review when one is available (MCP sampling, else ANTHROPIC_API_KEY); never: rule checks only',
-    ),
-  maxFindings: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(40)
-    .describe('Most rule findings to return (errors first)'),
+  useModel: z.enum(['auto', 'never']).default('auto').describe('never: rule checks only'),
+  maxFindings: z.number().int().min(1).max(100).default(40).describe('Errors first'),
 };
 
 const reviewOut = {
@@ -151,10 +140,8 @@ export const reviewPullRequest = defineTool({
   name: 'review_pull_request',
   title: 'Review a pull request',
   toolset: 'review',
-  description: `Reviews a GitHub pull request with Pay Ready's rules and, when a model is available, a model review.
-Rule checks (no model needed): secrets and keys, personal data in logs, SQL built from strings, unsafe eval/shell, dependency changes without a lockfile, source without tests, large and generated files, Fair Housing language and debt-collection (FDCPA) wording in resident-facing text. Settings come from .sophia-review.yml on the base branch.
-Model review (MCP sampling, else ANTHROPIC_API_KEY): summary, effort 1-5, key issues with file and line range (anchored to changed lines), security concerns, test assessment. Without a model the answer says so.
-Returns suggestedComments for create_pending_review. It never writes to GitHub.`,
+  description: `Reviews a GitHub pull request: Pay Ready's rule checks (secrets, personal data in logs, SQL built from strings, unsafe eval/shell, lockfiles, missing tests, large/generated files, Fair Housing and FDCPA wording in resident-facing text; settings from .sophia-review.yml) plus a model review when one is available (summary, effort 1-5, key issues by line, security, tests).
+Returns suggestedComments for create_pending_review; never writes to GitHub.`,
   input: { ...pullInput, ...reviewOptions },
   output: reviewOut,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -179,8 +166,7 @@ export const reviewLocalChanges = defineTool({
   name: 'review_local_changes',
   title: 'Review local changes',
   toolset: 'review',
-  description: `Reviews changes in a local git repository without network or token (Claude Code's case): uncommitted work (mode "working", default, includes untracked files), staged changes ("staged"), unstaged ones ("unstaged"), or a branch against its base ("branch", like a pull request).
-Same rule checks and optional model review as review_pull_request; settings come from the repository's .sophia-review.yml. Available over stdio only.`,
+  description: `Reviews changes in a local git repository with no network or token, e.g. before committing or opening a pull request: uncommitted, staged or unstaged work, or a branch against its base. Same rule checks and optional model review as review_pull_request. Stdio only.`,
   input: { ...localInput, ...reviewOptions },
   output: reviewOut,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -40,7 +40,7 @@ describe('github-review server processes', () => {
   });
 
   it('serves reviews over stdio, with no network and no token for local changes', async () => {
-    const server = await spawnStdioServer('github-review', { env });
+    const server = await spawnStdioServer('github-review', { env, args: ['--toolsets', 'all'] });
     try {
       const { tools } = await server.client.listTools();
       expect(tools).toHaveLength(11);

@@ -54,7 +54,13 @@ describe.each(testEngines())('github-review server (audit on %s)', (engine) => {
   const sampled: CreateMessageRequest[] = [];
   let samplingAnswer: () => string;
 
-  const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: apiUrl, SOPHIA_LOG_LEVEL: 'silent' });
+  // Every toolset, the writes to GitHub included (by default review_write is off: see the test below).
+  const env = () => ({
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_API_URL: apiUrl,
+    SOPHIA_LOG_LEVEL: 'silent',
+    SOPHIA_TOOLSETS: 'all',
+  });
   const sampling = async (req: CreateMessageRequest): Promise<CreateMessageResult> => {
     sampled.push(req);
     return { role: 'assistant', model: 'host-model-1', content: { type: 'text', text: samplingAnswer() } };
@@ -112,6 +118,39 @@ describe.each(testEngines())('github-review server (audit on %s)', (engine) => {
     ]);
     const { prompts } = await conn.client.listPrompts();
     expect(prompts.map((p) => p.name).sort()).toEqual(['review_my_changes', 'review_pr']);
+  });
+
+  it('serves the everyday toolsets by default; writing to GitHub is switched on by the operator', async () => {
+    const dflt = await connectInMemory(definition, {
+      database: t.sophia,
+      tenant: 'acme',
+      env: { ...env(), SOPHIA_TOOLSETS: '' },
+    });
+    const added = await connectInMemory(definition, {
+      database: t.sophia,
+      tenant: 'acme',
+      env: { ...env(), SOPHIA_TOOLSETS: 'default,review_write' },
+    });
+    try {
+      const names = (await dflt.client.listTools()).tools.map((x) => x.name);
+      expect(names.sort()).toEqual(
+        definition.tools
+          .filter((x) => x.toolset !== 'review_write')
+          .map((x) => x.name)
+          .sort(),
+      );
+      const refused = await dflt.client.callTool({
+        name: 'create_pending_review',
+        arguments: { owner: 'acme', repo: 'rentals', number: 42, comments: [] },
+      });
+      expect(errorText(refused)).toMatch(
+        /^Tool create_pending_review is switched off on this server \(its toolset 'review_write' is not enabled; enabled: codebase, pull_requests, review\)\. To use it, start the server with --toolsets default,review_write or SOPHIA_TOOLSETS=all\./,
+      );
+      expect((await added.client.listTools()).tools).toHaveLength(definition.tools.length);
+    } finally {
+      await dflt.close();
+      await added.close();
+    }
   });
 
   it('hides and refuses write tools in read-only mode', async () => {
