@@ -100,6 +100,11 @@ export class KnowledgeBase {
     return this.state(tenant).ready;
   }
 
+  /** Tenants whose index this process has synced (or is syncing). */
+  syncedTenants(): string[] {
+    return [...this.#tenants.keys()];
+  }
+
   state(tenant: string): TenantState {
     let s = this.#tenants.get(tenant);
     if (!s) {

@@ -27,8 +27,8 @@ export const definition = defineServer({
       return;
     }
     // Watch first, then sync, so a change made during the initial sync is not missed.
-    const watcher = watchFolders(kb, ctx.tenant, ctx.logger.child('kb-watch'), async (path) => {
-      await ctx.notifyResourceUpdated(docUri(path));
+    const watcher = watchFolders(kb, ctx.tenant, ctx.logger.child('kb-watch'), async (path, _kind, tenant) => {
+      await ctx.notifyResourceUpdated(docUri(path), tenant);
     });
     void kb.ensureSynced(ctx.tenant);
     return async () => {

@@ -403,15 +403,23 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
   }
 
   if (def.resources?.length) {
-    // McpServer has no subscription handling: remember what the client watches; servers that see changes
-    // (e.g. the knowledge base's file watcher) call notifyResourceUpdated.
-    const subscriptions = new Set<string>();
-    server.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
-      subscriptions.add(req.params.uri);
+    // McpServer has no subscription handling: remember what the client watches, and for which tenant;
+    // servers that see changes (e.g. the knowledge base's file watcher) call notifyResourceUpdated.
+    const subscriptions = new Map<string, Set<string>>();
+    server.server.setRequestHandler(SubscribeRequestSchema, async (req, extra) => {
+      requireAuth(runtime, extra.authInfo, 'resources/subscribe');
+      const { tenant } = resourceContext(extra.authInfo, extra.sessionId);
+      const tenants = subscriptions.get(req.params.uri) ?? new Set<string>();
+      tenants.add(tenant);
+      subscriptions.set(req.params.uri, tenants);
       return {};
     });
-    server.server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
-      subscriptions.delete(req.params.uri);
+    server.server.setRequestHandler(UnsubscribeRequestSchema, async (req, extra) => {
+      requireAuth(runtime, extra.authInfo, 'resources/unsubscribe');
+      const { tenant } = resourceContext(extra.authInfo, extra.sessionId);
+      const tenants = subscriptions.get(req.params.uri);
+      tenants?.delete(tenant);
+      if (!tenants?.size) subscriptions.delete(req.params.uri);
       return {};
     });
     subscriptionsOf.set(server, subscriptions);
@@ -507,13 +515,19 @@ function requireAuth(runtime: RuntimeContext, authInfo: unknown, what: string): 
   }
 }
 
-const subscriptionsOf = new WeakMap<McpServer, Set<string>>();
+/** Per connected server (one per session over HTTP): subscribed URI -> the tenants that subscribed to it. */
+const subscriptionsOf = new WeakMap<McpServer, Map<string, Set<string>>>();
 const liveServers = new Set<McpServer>();
 
-/** Tells every connected client subscribed to `uri` that the resource changed. */
-export async function notifyResourceUpdated(uri: string): Promise<void> {
+/**
+ * Tells the connected clients subscribed to `uri` that the resource changed: with `tenant`, only clients
+ * subscribed as that tenant (a tenant's own document: another tenant learns nothing of it, even when it
+ * asked about the same URI); without, every subscriber (shared data).
+ */
+export async function notifyResourceUpdated(uri: string, tenant?: string): Promise<void> {
   for (const server of liveServers) {
-    if (!subscriptionsOf.get(server)?.has(uri)) continue;
+    const tenants = subscriptionsOf.get(server)?.get(uri);
+    if (!tenants || (tenant !== undefined && !tenants.has(tenant))) continue;
     await server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   }
 }

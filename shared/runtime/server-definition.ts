@@ -30,8 +30,11 @@ export interface ServerDefinition {
 
 /** What a start hook gets: the process's configuration and database, and a way to tell clients about changes. */
 export type StartContext = Omit<ResourceContext, 'server'> & {
-  /** Sends notifications/resources/updated to every connected client subscribed to `uri`. */
-  notifyResourceUpdated(uri: string): Promise<void>;
+  /**
+   * Sends notifications/resources/updated to the connected clients subscribed to `uri`: with `tenant`, only
+   * that tenant's (a change to the tenant's own data); without, every subscriber (a change to shared data).
+   */
+  notifyResourceUpdated(uri: string, tenant?: string): Promise<void>;
 };
 
 export function defineServer(def: ServerDefinition): ServerDefinition {

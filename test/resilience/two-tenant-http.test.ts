@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testEngines } from '../support/engines.js';
@@ -264,6 +265,46 @@ describe.each(testEngines())('two tenants over HTTP (%s)', (engine) => {
         expect(refused.isError).toBe(true);
         expect(refused.content[0]!.text).toMatch(/belongs to Sophia's knowledge base/);
       }
+    });
+
+    it('tells a subscriber about changes to its own tenant’s documents only', async () => {
+      const updates = { acme: [] as string[], globex: [] as string[] };
+      acme.setNotificationHandler(
+        ResourceUpdatedNotificationSchema,
+        (n) => void updates.acme.push(n.params.uri),
+      );
+      globex.setNotificationHandler(
+        ResourceUpdatedNotificationSchema,
+        (n) => void updates.globex.push(n.params.uri),
+      );
+      const acmeDoc = 'kb://docs/notes/pricing-plan.md';
+      const globexDoc = 'kb://docs/notes/globex-roadmap.md';
+      await acme.subscribeResource({ uri: acmeDoc });
+      // globex asks about acme's path too: it must learn nothing about acme's document.
+      await globex.subscribeResource({ uri: acmeDoc });
+      await globex.subscribeResource({ uri: globexDoc });
+      const until = async (what: string, done: () => boolean) => {
+        for (const deadline = Date.now() + 15_000; !done(); await new Promise((r) => setTimeout(r, 100))) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        }
+      };
+      // Edited on disk: the watcher re-indexes each tenant's folder into that tenant's index only.
+      writeFileSync(
+        join(tenantFolder('acme'), 'notes', 'pricing-plan.md'),
+        '# Pricing plan\n\nAcme now raises the otter tier by ten percent.\n',
+      );
+      await until('acme’s notification', () => updates.acme.includes(acmeDoc));
+      writeFileSync(
+        join(tenantFolder('globex'), 'notes', 'globex-roadmap.md'),
+        '# Roadmap\n\nGlobex ships the heron console and the egret API.\n',
+      );
+      await until('globex’s notification', () => updates.globex.includes(globexDoc));
+      // Notifications reach a client in the order they were sent: acme's edit came first.
+      expect(updates.globex).toEqual([globexDoc]);
+      expect(updates.acme).toEqual([acmeDoc]);
+      expect((await ok(globex, 'get_document', { path: 'notes/globex-roadmap.md' })).text).toMatch(/egret/);
+      expect((await ok(acme, 'get_document', { path: 'notes/pricing-plan.md' })).text).toMatch(/ten percent/);
+      expect((await call(acme, 'get_document', { path: 'notes/globex-roadmap.md' })).isError).toBe(true);
     });
 
     it('refuses completions (and every other request) without a token', async () => {
