@@ -4,6 +4,7 @@ import {
   encodeCursor,
   estimateTokens,
   takeWithinBudget,
+  takeWithinBudgets,
   truncateText,
 } from '../../shared/runtime/budget.js';
 import { ToolInputError } from '../../shared/runtime/define-tool.js';
@@ -20,6 +21,16 @@ describe('response budget', () => {
     expect(r.taken).toHaveLength(3);
     expect(r.omitted).toBe(7);
     expect(r.tokens).toBeLessThanOrEqual(350);
+  });
+
+  it('takes items while every rendering (text and structured) fits, and always at least one', () => {
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    const short = () => 'x'.repeat(36); // 10 tokens
+    const long = () => 'y'.repeat(360); // 100 tokens
+    expect(takeWithinBudgets(items, [short, long], 350)).toEqual({ taken: [0, 1, 2], omitted: 7 });
+    expect(takeWithinBudgets(items, [long, short], 350)).toEqual({ taken: [0, 1, 2], omitted: 7 });
+    expect(takeWithinBudgets(items, [short], 350).taken).toHaveLength(10);
+    expect(takeWithinBudgets(items, [long], 50)).toEqual({ taken: [0], omitted: 9 });
   });
 
   it('truncates at a line boundary with a notice', () => {
