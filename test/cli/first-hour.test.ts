@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../shared/db/embedded/launcher.js';
 import { nodeArgsFor } from '../../shared/process/node-entry.js';
+import { DEFAULT_TOOL_TOKENS, estimateTokens } from '../../shared/runtime/budget.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../support/engines.js';
 import { repoRoot } from '../support/spawn-server.js';
 
@@ -129,6 +130,22 @@ describe.each(testEngines())('the first hour, on %s', (engine) => {
         expect(result.isError, `${text}\n${stderr}`).toBeFalsy();
         question.expect(text);
         expect(text).not.toMatch(/has no data|sophia demo` loads/i);
+        // The context window: every tool that answers without arguments answers, on the demo's data, with a
+        // text and a structuredContent of at most DEFAULT_TOOL_TOKENS each (the rest is paged).
+        for (const tool of (await client.listTools()).tools) {
+          if (tool.inputSchema.required?.length) continue;
+          const answer = await client.callTool({ name: tool.name, arguments: {} });
+          if (answer.isError) continue;
+          const answerText = (answer.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n');
+          const sizes = {
+            tool: tool.name,
+            text: estimateTokens(answerText),
+            structured: estimateTokens(JSON.stringify(answer.structuredContent ?? {})),
+          };
+          expect(Math.max(sizes.text, sizes.structured), JSON.stringify(sizes)).toBeLessThanOrEqual(
+            DEFAULT_TOOL_TOKENS,
+          );
+        }
       } finally {
         await client.close();
       }
