@@ -95,13 +95,23 @@ export function unknownToolsetsMessage(
   return `unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} for ${def.name}; valid toolsets: ${valid.join(', ')} (default: ${defaultToolsetsOf(def).join(', ')}; 'all' for every toolset; set with --toolsets a,b or SOPHIA_TOOLSETS)`;
 }
 
-/** Tools left after read-only mode and the toolset selection (the server's defaults when none is made). */
+/**
+ * Tools left after read-only mode, the toolset selection (the server's defaults when none is made) and, when
+ * a transport is given, the tools that work on it.
+ */
 export function enabledTools(
   def: ServerDefinition,
   config: Pick<SophiaConfig, 'readOnly' | 'toolsets'>,
+  transport?: Caller['transport'],
 ): AnyTool[] {
   const on = selectedToolsets(def, config.toolsets);
-  return def.tools.filter((t) => (!config.readOnly || t.annotations.readOnlyHint) && on.has(t.toolset));
+  return def.tools.filter(
+    (t) => (!config.readOnly || t.annotations.readOnlyHint) && on.has(t.toolset) && worksOn(t, transport),
+  );
+}
+
+function worksOn(tool: AnyTool, transport: Caller['transport'] | undefined): boolean {
+  return transport === undefined || !tool.transports || tool.transports.includes(transport);
 }
 
 /** Why a tool the server defines is not served, and how to switch it on. */
@@ -110,7 +120,12 @@ function switchedOffMessage(
   tool: AnyTool,
   config: Pick<SophiaConfig, 'readOnly' | 'toolsets'>,
   known: string,
+  transport: Caller['transport'],
 ): string {
+  if (!worksOn(tool, transport)) {
+    const where = (tool.transports ?? []).filter((t) => t !== 'memory').join(' or ');
+    return `Tool ${tool.name} is not available over ${transport}: it works over ${where} only (it reads the server machine's disk; run the server locally, as Claude Code does). Available tools: ${known}.`;
+  }
   if (config.readOnly && !tool.annotations.readOnlyHint) {
     return `Tool ${tool.name} is switched off on this server (read-only mode: it changes data). Available tools: ${known}.`;
   }
@@ -185,7 +200,7 @@ function setCallToolHandler(server: McpServer, handler: CallToolHandler): void {
 }
 
 export function buildServer(def: ServerDefinition, runtime: RuntimeContext): McpServer {
-  const tools = enabledTools(def, runtime.config);
+  const tools = enabledTools(def, runtime.config, runtime.transport);
   const hasCompletions =
     (def.resources ?? []).some((r) => r.template && r.complete) ||
     (def.prompts ?? []).some((p) => p.complete);
@@ -275,7 +290,7 @@ export function buildServer(def: ServerDefinition, runtime: RuntimeContext): Mcp
         'error',
         hidden ? 'tool_switched_off' : 'unknown_tool',
         hidden
-          ? switchedOffMessage(def, hidden, runtime.config, known)
+          ? switchedOffMessage(def, hidden, runtime.config, known, runtime.transport)
           : `There is no tool named ${name}. Available tools: ${known}.`,
       );
     }

@@ -24,6 +24,7 @@ export function contractOf(def: ServerDefinition) {
         toolset: t.toolset,
         description: t.description,
         annotations: t.annotations,
+        ...(t.transports ? { transports: t.transports } : {}),
         inputSchema: listedInputSchema(inputSchemaOf(t.input)),
         outputSchema: listedOutputSchema(z.object(t.output)),
       })),

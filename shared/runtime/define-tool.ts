@@ -64,6 +64,12 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
   input: I;
   output: O;
   annotations: ToolAnnotationsRequired;
+  /**
+   * Where the tool can work; default: every transport. A tool that only works for a local caller (it reads
+   * the server machine's disk) is `['stdio', 'memory']`: over HTTP it is not listed at all, since every call
+   * would be refused and its listing would cost the host's model context for nothing.
+   */
+  transports?: ReadonlyArray<Caller['transport']>;
   handler(args: Infer<I>, ctx: ToolContext): Promise<ToolResult<O>>;
 }
 

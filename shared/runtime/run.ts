@@ -67,7 +67,7 @@ export async function runServerMain(def: ServerDefinition, argv = process.argv.s
   setLogLevel(config.logLevel);
   const logger = createLogger(def.name);
   const rt = createProcessRuntime(config, logger);
-  const tools = enabledTools(def, config).length;
+  const tools = enabledTools(def, config, values.http ? 'http' : 'stdio').length;
   const describe = {
     tenant: config.tenant,
     database: config.databaseUrl ? 'postgres (DATABASE_URL)' : `embedded (${config.home})`,

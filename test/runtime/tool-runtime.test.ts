@@ -97,6 +97,17 @@ describe('tool runtime', () => {
     );
   });
 
+  it('lists a tool only on the transports it works on', () => {
+    const localOnly = defineTool({ ...echo, name: 'read_disk', transports: ['stdio', 'memory'] });
+    const both = defineServer({ ...def, name: 'both', tools: [echo, localOnly] });
+    const names = (transport?: 'stdio' | 'http' | 'memory') =>
+      enabledTools(both, { readOnly: false, toolsets: [] }, transport).map((t) => t.name);
+    expect(names('stdio')).toEqual(['echo', 'read_disk']);
+    expect(names('memory')).toEqual(['echo', 'read_disk']);
+    expect(names('http')).toEqual(['echo']);
+    expect(names()).toEqual(['echo', 'read_disk']);
+  });
+
   it('explains how to switch on a tool of a toolset that is off', async () => {
     const lean = defineServer({ ...def, name: 'lean', defaultToolsets: ['basic'] });
     const c = await connectInMemory(lean);

@@ -7,7 +7,7 @@ import { findStaleDocs, type StaleDocMention } from '../codebase/stale-docs.js';
 import { isDocPath } from '../diff/file-kinds.js';
 import { getFileText, getTree } from '../github/pull-requests.js';
 import { openRepository } from '../local/git.js';
-import { githubClient, loadLocal, loadPullChanges, local, requireLocalCaller } from './common.js';
+import { githubClient, loadLocal, loadPullChanges, local, LOCAL_ONLY, requireLocalCaller } from './common.js';
 
 export const summarizeRepository = defineTool({
   name: 'summarize_repository',
@@ -62,6 +62,7 @@ export const summarizeRepository = defineTool({
     coverageFile: z.string().nullable().describe('The coverage report used, if any'),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  transports: LOCAL_ONLY,
   async handler(args, ctx) {
     requireLocalCaller(ctx);
     const repo = await local(() => openRepository(args.repoPath));

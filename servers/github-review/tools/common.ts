@@ -105,6 +105,9 @@ export function requireToken(client: GitHubClient, action: string): void {
   }
 }
 
+/** Where a tool that only reads a local repository works: not listed over HTTP (build-server.ts). */
+export const LOCAL_ONLY = ['stdio', 'memory'] as const;
+
 /** Local repository tools read the server's own disk: only for a local (stdio or in-process) client. */
 export function requireLocalCaller(ctx: Pick<ToolContext, 'caller'>): void {
   if (ctx.caller.transport === 'http') {

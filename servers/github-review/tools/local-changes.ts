@@ -7,7 +7,7 @@ import {
   takeWithinBudgets,
 } from '../../../shared/runtime/budget.js';
 import { defineTool, ToolInputError } from '../../../shared/runtime/define-tool.js';
-import { loadLocal, localInput } from './common.js';
+import { loadLocal, LOCAL_ONLY, localInput } from './common.js';
 import { renderDiffFile } from './pull-requests.js';
 
 export const getLocalChanges = defineTool({
@@ -39,6 +39,7 @@ export const getLocalChanges = defineTool({
     nextCursor: z.string().nullable(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  transports: LOCAL_ONLY,
   async handler(args, ctx) {
     const loaded = await loadLocal(ctx, args);
     const files = loaded.changes.files;

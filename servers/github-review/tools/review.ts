@@ -14,6 +14,7 @@ import {
   githubClient,
   loadLocal,
   loadPullChanges,
+  LOCAL_ONLY,
   localInput,
   omittedOut,
   pullInput,
@@ -172,6 +173,7 @@ export const reviewLocalChanges = defineTool({
   input: { ...localInput, ...reviewOptions },
   output: reviewOut,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  transports: LOCAL_ONLY,
   async handler(args, ctx) {
     const loaded = await loadLocal(ctx, args);
     return review(ctx, {

@@ -76,12 +76,19 @@ describe('github-review server processes', () => {
     const client = new Client({ name: 'e2e-http', version: '1.0.0' });
     try {
       await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+      // the tools that only read the server's disk are not listed over HTTP, and a call says why
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('get_pull_request');
+      for (const localOnly of ['get_local_changes', 'review_local_changes', 'summarize_repository'])
+        expect(names).not.toContain(localOnly);
       const local = (await client.callTool({
         name: 'review_local_changes',
         arguments: { repoPath: repo.root },
       })) as CallToolResult;
       expect(local.isError).toBe(true);
-      expect((local.content[0] as { text: string }).text).toMatch(/available over stdio only/);
+      expect((local.content[0] as { text: string }).text).toMatch(
+        /^Tool review_local_changes is not available over http: it works over stdio only/,
+      );
       const pr = (await client.callTool({
         name: 'get_pull_request',
         arguments: { owner: 'acme', repo: 'rentals', number: 42, view: 'checks' },
