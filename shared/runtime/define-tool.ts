@@ -54,13 +54,13 @@ export interface ToolResult<O extends Shape> {
   text: string;
 }
 
-export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape> {
+export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape, T extends string = string> {
   name: string;
   title: string;
   /** Written for a model: what it is for, when to use it, what it returns. Long ones live in a .md beside the tool. */
   description: string;
-  /** The group an operator can switch on or off (SOPHIA_TOOLSETS). */
-  toolset: string;
+  /** The group an operator can switch on or off (SOPHIA_TOOLSETS); a literal type, checked by defineServer. */
+  toolset: T;
   input: I;
   output: O;
   annotations: ToolAnnotationsRequired;
@@ -74,9 +74,9 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape = Shape
 }
 
 /** Declares a tool; the generic parameters are inferred from `input` and `output`. */
-export function defineTool<I extends Shape, O extends Shape>(
-  def: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+export function defineTool<I extends Shape, O extends Shape, const T extends string>(
+  def: ToolDefinition<I, O, T>,
+): ToolDefinition<I, O, T> {
   if (!/^[a-z][a-z0-9_]{1,63}$/.test(def.name)) {
     throw new Error(`tool name '${def.name}' must be snake_case (a-z, 0-9, _), at most 64 characters`);
   }

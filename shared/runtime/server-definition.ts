@@ -1,6 +1,6 @@
 import type { AnyPrompt } from './define-prompt.js';
 import type { AnyResource, ResourceContext } from './define-resource.js';
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool, ToolDefinition } from './define-tool.js';
 
 /** Everything that makes one MCP server: the runtime builds, filters and serves it. */
 export interface ServerDefinition {
@@ -37,7 +37,17 @@ export type StartContext = Omit<ResourceContext, 'server'> & {
   notifyResourceUpdated(uri: string, tenant?: string): Promise<void>;
 };
 
-export function defineServer(def: ServerDefinition): ServerDefinition {
+/**
+ * Declares a server. Toolset names are typed: `defaultToolsets` may only name toolsets its tools declare
+ * (a typo does not compile; defineServer also checks at run time).
+ */
+export function defineServer<const T extends string>(
+  def: Omit<ServerDefinition, 'tools' | 'defaultToolsets'> & {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    tools: Array<ToolDefinition<any, any, T>>;
+    defaultToolsets?: readonly NoInfer<T>[];
+  },
+): ServerDefinition {
   const names = new Set<string>();
   for (const tool of def.tools) {
     if (names.has(tool.name)) throw new Error(`${def.name}: two tools are named '${tool.name}'`);

@@ -92,6 +92,18 @@ describe('tool runtime', () => {
     expect(unknownToolsetsMessage(lean, ['note'])).toBe(
       "unknown toolset 'note' for lean; valid toolsets: basic, notes (default: basic; 'all' for every toolset; set with --toolsets a,b or SOPHIA_TOOLSETS)",
     );
+    // toolset names are typed: a default toolset no tool declares does not compile (and throws at run time)
+    expect(() =>
+      defineServer({
+        name: 'typed',
+        title: 'T',
+        version: '1',
+        instructions: 't',
+        tools: [echo, write],
+        // @ts-expect-error 'note' is not a toolset of these tools ('basic' | 'notes')
+        defaultToolsets: ['note'],
+      }),
+    ).toThrow("typed: default toolset 'note' has no tools");
     expect(() => defineServer({ ...def, name: 'bad', defaultToolsets: ['nope'] })).toThrow(
       "bad: default toolset 'nope' has no tools; toolsets: basic, notes",
     );
@@ -99,7 +111,13 @@ describe('tool runtime', () => {
 
   it('lists a tool only on the transports it works on', () => {
     const localOnly = defineTool({ ...echo, name: 'read_disk', transports: ['stdio', 'memory'] });
-    const both = defineServer({ ...def, name: 'both', tools: [echo, localOnly] });
+    const both = defineServer({
+      name: 'both',
+      title: 'T',
+      version: '1',
+      instructions: 't',
+      tools: [echo, localOnly],
+    });
     const names = (transport?: 'stdio' | 'http' | 'memory') =>
       enabledTools(both, { readOnly: false, toolsets: [] }, transport).map((t) => t.name);
     expect(names('stdio')).toEqual(['echo', 'read_disk']);
